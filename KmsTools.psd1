@@ -1,0 +1,28 @@
+@{
+    RootModule           = 'bin/KmsTools.dll'
+    ModuleVersion        = '0.1.0'
+    CompatiblePSEditions = @('Core', 'Desktop')
+    GUID                 = '5f1d0b7e-8a8c-4a0e-9a43-2f6d3c1e7b42'
+    Author               = 'KmsTools contributors'
+    Copyright            = '(c) KmsTools contributors. MIT License.'
+    Description          = 'KMS data keys from PowerShell: New-KmsDataKeyPairWithoutPlaintext and the related KMS operations, on an embedded local KMS engine with a durable key store, or on a remote KMS endpoint.'
+    PowerShellVersion    = '5.1'
+    FormatsToProcess     = @('KmsTools.format.ps1xml')
+    CmdletsToExport      = @(
+        'New-KmsDataKeyPairWithoutPlaintext'
+        'Invoke-KmsDecrypt'
+        'New-KmsKey'
+        'Get-KmsKey'
+        'New-KmsAlias'
+        'Get-KmsAlias'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('KMS', 'AWS', 'Encryption', 'DataKey', 'Crypto', 'PSEdition_Core', 'PSEdition_Desktop')
+            LicenseUri = 'https://opensource.org/licenses/MIT'
+        }
+    }
+}

@@ -1,0 +1,182 @@
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates the KmsTools module.
+.DESCRIPTION
+    Build   compiles the engine and the cmdlets and lays out the module: bin/KmsTools.dll, bin/Dependencies/*.
+    Test    Build, then the xunit engine tests and the Pester module tests; the last line is "N passed, N failed".
+    Demo    Build, then the headline cmdlet on the default local store (alias/kmstools-demo is created when missing).
+    Package Build, then a versioned module folder under out/package ready to publish.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Package')]
+    [string] $Task = 'Build',
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$Bin = Join-Path $Root 'bin'
+
+function Invoke-Native {
+    param([string] $What, [scriptblock] $Command)
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$What failed (exit code $LASTEXITCODE)." }
+}
+
+# The pwsh that runs this script, whether installed or the PowerShell dotnet tool (dotnet + pwsh.dll).
+function Invoke-ChildPwsh {
+    param([string[]] $Arguments)
+    $exe = [Environment]::ProcessPath
+    if ((Split-Path $exe -Leaf) -match '^dotnet(\.exe)?$') {
+        & $exe (Join-Path $PSHOME 'pwsh.dll') @Arguments
+    } else {
+        & $exe @Arguments
+    }
+}
+
+function Invoke-Build {
+    Write-Host "Building KmsTools ($Configuration)..." -ForegroundColor Cyan
+    $publish = Join-Path $Out 'publish'
+    if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
+    Invoke-Native 'dotnet publish' { dotnet publish (Join-Path $Root 'src/KmsTools/KmsTools.csproj') -c $Configuration -o $publish --nologo -v quiet }
+
+    # The cmdlet assembly alone in bin/, everything it depends on in bin/Dependencies/ (see DependencyResolver).
+    if (Test-Path $Bin) { Remove-Item $Bin -Recurse -Force }
+    $dependencies = New-Item -ItemType Directory -Path (Join-Path $Bin 'Dependencies') -Force
+    foreach ($file in Get-ChildItem $publish -File) {
+        if ($file.Name -like 'System.Management.Automation*') { continue }
+        $target = if ($file.BaseName -eq 'KmsTools') { $Bin } else { $dependencies.FullName }
+        Copy-Item $file.FullName -Destination $target
+    }
+}
+
+function Get-NuGetPackagesFolder {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    $line = dotnet nuget locals global-packages --list | Select-Object -First 1
+    return ($line -replace '^global-packages:\s*', '').Trim()
+}
+
+function Get-PesterPath {
+    Invoke-Native 'restoring Pester from NuGet' { dotnet restore (Join-Path $Root 'build/Tools.csproj') --nologo -v quiet }
+    $path = Join-Path (Get-NuGetPackagesFolder) 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $path)) { throw "Pester 5.7.1 was restored but '$path' is missing." }
+    return $path
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $results = Join-Path $Out 'test-results'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    New-Item -ItemType Directory -Path $results -Force | Out-Null
+
+    # Tests never touch the user's key store, nor depend on the caller's AWS settings.
+    $saved = @{}
+    foreach ($name in 'KMSTOOLS_HOME', 'KMSTOOLS_ACCOUNT_ID', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE') {
+        $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+        [Environment]::SetEnvironmentVariable($name, $null)
+    }
+    $testHome = Join-Path ([IO.Path]::GetTempPath()) ("kmstools-test-" + [guid]::NewGuid().ToString('N'))
+    $env:KMSTOOLS_HOME = $testHome
+    try {
+        Write-Host 'Running xunit (engine)...' -ForegroundColor Cyan
+        dotnet test (Join-Path $Root 'tests/KmsTools.Core.Tests/KmsTools.Core.Tests.csproj') -c $Configuration --nologo `
+            --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=minimal' --results-directory $results
+        $xunitExit = $LASTEXITCODE
+        $xunitPassed = 0; $xunitFailed = 0
+        $trx = Join-Path $results 'xunit.trx'
+        if (Test-Path $trx) {
+            $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+            $xunitPassed = [int]$counters.passed
+            $xunitFailed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        }
+        if ($xunitExit -ne 0 -and $xunitFailed -eq 0) { $xunitFailed = 1 } # the run itself broke
+
+        Write-Host 'Running Pester (module)...' -ForegroundColor Cyan
+        $pester = Get-PesterPath
+        Invoke-ChildPwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'build/Invoke-PesterSuite.ps1'),
+            '-PesterPath', $pester, '-TestsPath', (Join-Path $Root 'tests'), '-ResultDirectory', $results)
+        $summaryFile = Join-Path $results 'pester-summary.json'
+        if (Test-Path $summaryFile) {
+            $summary = Get-Content $summaryFile -Raw | ConvertFrom-Json
+            $pesterPassed = [int]$summary.Passed; $pesterFailed = [int]$summary.Failed
+        } else {
+            $pesterPassed = 0; $pesterFailed = 1 # Pester itself did not finish
+        }
+    }
+    finally {
+        if (Test-Path $testHome) { Remove-Item $testHome -Recurse -Force -ErrorAction SilentlyContinue }
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+    }
+
+    $passed = $xunitPassed + $pesterPassed
+    $failed = $xunitFailed + $pesterFailed
+    Write-Host "xunit: $xunitPassed passed, $xunitFailed failed; Pester: $pesterPassed passed, $pesterFailed failed"
+    Write-Output "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    Import-Module (Join-Path $Root 'KmsTools.psd1') -Force
+    $alias = 'alias/kmstools-demo'
+    Write-Host "Key store: $(if ($env:KMSTOOLS_HOME) { $env:KMSTOOLS_HOME } else { 'the default location (see about_KmsTools)' })"
+    if (-not (Get-KmsAlias | Where-Object AliasName -eq $alias)) {
+        $key = New-KmsKey -Description 'KmsTools demo key'
+        New-KmsAlias -AliasName $alias -TargetKeyId $key.KeyId
+        Write-Host "Created symmetric KMS key $($key.KeyId) with alias $alias."
+    }
+
+    Write-Host "`nNew-KmsDataKeyPairWithoutPlaintext -KeyId $alias -KeyPairSpec ECC_NIST_P256 -EncryptionContext @{ purpose = 'demo' }" -ForegroundColor Cyan
+    $pair = New-KmsDataKeyPairWithoutPlaintext -KeyId $alias -KeyPairSpec ECC_NIST_P256 -EncryptionContext @{ purpose = 'demo' }
+    $pair | Format-List | Out-Host
+    Write-Host $pair.PublicKeyPem
+
+    Write-Host "`$pair | Invoke-KmsDecrypt" -ForegroundColor Cyan
+    $decrypted = $pair | Invoke-KmsDecrypt
+    $decrypted | Format-List | Out-Host
+    try {
+        $ecdsa = [System.Security.Cryptography.ECDsa]::Create()
+        $read = 0
+        $ecdsa.ImportPkcs8PrivateKey($decrypted.Plaintext, [ref] $read)
+        $derived = $ecdsa.ExportSubjectPublicKeyInfo()
+        $ecdsa.Dispose()
+    }
+    finally {
+        [Array]::Clear($decrypted.Plaintext, 0, $decrypted.Plaintext.Length) # the private key, zeroed once used
+    }
+    if ([Convert]::ToBase64String($derived) -ne $pair.PublicKeyBase64) {
+        throw 'The decrypted private key does not match the public key.'
+    }
+    Write-Host 'The decrypted private key (PKCS#8) matches the public key: its public half equals PublicKey.' -ForegroundColor Green
+}
+
+function Invoke-Package {
+    Invoke-Build
+    $manifest = Import-PowerShellDataFile (Join-Path $Root 'KmsTools.psd1')
+    $target = Join-Path $Out "package/KmsTools/$($manifest.ModuleVersion)"
+    if (Test-Path $target) { Remove-Item $target -Recurse -Force }
+    New-Item -ItemType Directory -Path $target -Force | Out-Null
+    Copy-Item (Join-Path $Root 'KmsTools.psd1'), (Join-Path $Root 'KmsTools.format.ps1xml') -Destination $target
+    Copy-Item $Bin -Destination $target -Recurse
+    if (Test-Path (Join-Path $Root 'en-US')) { Copy-Item (Join-Path $Root 'en-US') -Destination $target -Recurse }
+    Write-Host "Module laid out in $target"
+}
+
+Push-Location $Root
+try {
+    switch ($Task) {
+        'Build' { Invoke-Build }
+        'Test' { Invoke-Test }
+        'Demo' { Invoke-Demo }
+        'Package' { Invoke-Package }
+    }
+}
+finally {
+    Pop-Location
+}

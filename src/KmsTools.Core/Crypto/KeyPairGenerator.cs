@@ -1,0 +1,186 @@
+using System;
+using System.Security.Cryptography;
+using KmsTools.Model;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.EdEC;
+using Org.BouncyCastle.Asn1.GM;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.Sec;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Asn1.X9;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Generators;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.X509;
+using BcBigInteger = Org.BouncyCastle.Math.BigInteger;
+
+namespace KmsTools.Crypto
+{
+    /// <summary>A fresh key pair: DER SubjectPublicKeyInfo and DER PKCS#8 PrivateKeyInfo. Dispose zeroes the private key.</summary>
+    public sealed class GeneratedKeyPair : IDisposable
+    {
+        internal GeneratedKeyPair(byte[] publicKeyInfo, byte[] privateKeyPkcs8)
+        {
+            PublicKeyInfo = publicKeyInfo;
+            PrivateKeyPkcs8 = privateKeyPkcs8;
+        }
+
+        public byte[] PublicKeyInfo { get; }
+        public byte[] PrivateKeyPkcs8 { get; }
+
+        public void Dispose() => SecureBytes.Clear(PrivateKeyPkcs8);
+    }
+
+    /// <summary>
+    /// Generates key pairs for every DataKeyPairSpec (and the asymmetric KMS key specs, which share the names).
+    /// The platform (OpenSSL on Linux, CNG on Windows) generates RSA and the NIST curves, measured about 15x faster
+    /// for P-256 and 3x for RSA than BouncyCastle; BouncyCastle generates what the platform lacks (SM2, Ed25519,
+    /// and secp256k1 where the platform has no such curve) and does all the DER encoding.
+    /// </summary>
+    public static class KeyPairGenerator
+    {
+        private static readonly SecureRandom Random = new SecureRandom();
+        private static readonly Lazy<bool> PlatformHasSecp256k1 = new Lazy<bool>(ProbeSecp256k1);
+
+        public static GeneratedKeyPair Generate(string spec)
+        {
+            switch (spec)
+            {
+                case DataKeyPairSpec.RSA_2048: return GenerateRsa(2048);
+                case DataKeyPairSpec.RSA_3072: return GenerateRsa(3072);
+                case DataKeyPairSpec.RSA_4096: return GenerateRsa(4096);
+                case DataKeyPairSpec.ECC_NIST_P256: return GeneratePlatformEc(ECCurve.NamedCurves.nistP256, SecObjectIdentifiers.SecP256r1);
+                case DataKeyPairSpec.ECC_NIST_P384: return GeneratePlatformEc(ECCurve.NamedCurves.nistP384, SecObjectIdentifiers.SecP384r1);
+                case DataKeyPairSpec.ECC_NIST_P521: return GeneratePlatformEc(ECCurve.NamedCurves.nistP521, SecObjectIdentifiers.SecP521r1);
+                case DataKeyPairSpec.ECC_SECG_P256K1:
+                    return PlatformHasSecp256k1.Value
+                        ? GeneratePlatformEc(ECCurve.CreateFromValue(SecObjectIdentifiers.SecP256k1.Id), SecObjectIdentifiers.SecP256k1)
+                        : GenerateBouncyCastleEc(SecObjectIdentifiers.SecP256k1, SecNamedCurves.GetByOid(SecObjectIdentifiers.SecP256k1));
+                case DataKeyPairSpec.SM2:
+                    return GenerateBouncyCastleEc(GMObjectIdentifiers.sm2p256v1, GMNamedCurves.GetByOid(GMObjectIdentifiers.sm2p256v1));
+                case DataKeyPairSpec.ECC_NIST_EDWARDS25519: return GenerateEd25519();
+                default: throw new ArgumentOutOfRangeException(nameof(spec), spec, "Not a key pair spec.");
+            }
+        }
+
+        private static GeneratedKeyPair GenerateRsa(int bits)
+        {
+            RSAParameters p;
+            using (var rsa = RSA.Create())
+            {
+                rsa.KeySize = bits;
+                p = rsa.ExportParameters(true);
+            }
+            try
+            {
+                var algorithm = new AlgorithmIdentifier(PkcsObjectIdentifiers.RsaEncryption, DerNull.Instance);
+                byte[] publicKey = new SubjectPublicKeyInfo(algorithm,
+                    new RsaPublicKeyStructure(Positive(p.Modulus), Positive(p.Exponent))).GetDerEncoded();
+                var privateKey = new RsaPrivateKeyStructure(Positive(p.Modulus), Positive(p.Exponent), Positive(p.D),
+                    Positive(p.P), Positive(p.Q), Positive(p.DP), Positive(p.DQ), Positive(p.InverseQ));
+                return new GeneratedKeyPair(publicKey, new PrivateKeyInfo(algorithm, privateKey).GetDerEncoded());
+            }
+            finally
+            {
+                SecureBytes.Clear(p.D, p.P, p.Q, p.DP, p.DQ, p.InverseQ);
+            }
+        }
+
+        private static GeneratedKeyPair GeneratePlatformEc(ECCurve curve, DerObjectIdentifier curveOid)
+        {
+            ECParameters p;
+            using (var ec = ECDsa.Create(curve))
+                p = ec.ExportParameters(true);
+            try
+            {
+                var point = new byte[1 + p.Q.X.Length + p.Q.Y.Length];
+                point[0] = 0x04; // uncompressed, as KMS returns it
+                Buffer.BlockCopy(p.Q.X, 0, point, 1, p.Q.X.Length);
+                Buffer.BlockCopy(p.Q.Y, 0, point, 1 + p.Q.X.Length, p.Q.Y.Length);
+                var algorithm = new AlgorithmIdentifier(X9ObjectIdentifiers.IdECPublicKey, curveOid);
+                byte[] publicKey = new SubjectPublicKeyInfo(algorithm, point).GetDerEncoded();
+                // RFC 5915 ECPrivateKey, curve named once in the PKCS#8 algorithm identifier.
+                var ecPrivateKey = new DerSequence(
+                    DerInteger.One,
+                    new DerOctetString(p.D),
+                    new DerTaggedObject(true, 1, new DerBitString(point)));
+                return new GeneratedKeyPair(publicKey, new PrivateKeyInfo(algorithm, ecPrivateKey).GetDerEncoded());
+            }
+            finally
+            {
+                SecureBytes.Clear(p.D);
+            }
+        }
+
+        private static GeneratedKeyPair GenerateBouncyCastleEc(DerObjectIdentifier curveOid, X9ECParameters curve)
+        {
+            var generator = new ECKeyPairGenerator();
+            generator.Init(new ECKeyGenerationParameters(new ECNamedDomainParameters(curveOid, curve), Random));
+            return Encode(generator.GenerateKeyPair());
+        }
+
+        private static GeneratedKeyPair GenerateEd25519()
+        {
+            var generator = new Ed25519KeyPairGenerator();
+            generator.Init(new Ed25519KeyGenerationParameters(Random));
+            AsymmetricCipherKeyPair pair = generator.GenerateKeyPair();
+            byte[] seed = ((Ed25519PrivateKeyParameters)pair.Private).GetEncoded();
+            try
+            {
+                // RFC 8410 PKCS#8 version 1 (no embedded public key): the form OpenSSL writes and every reader accepts.
+                var privateKey = new PrivateKeyInfo(new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519), new DerOctetString(seed));
+                return new GeneratedKeyPair(
+                    SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(pair.Public).GetDerEncoded(),
+                    privateKey.GetDerEncoded());
+            }
+            finally
+            {
+                SecureBytes.Clear(seed);
+            }
+        }
+
+        private static GeneratedKeyPair Encode(AsymmetricCipherKeyPair pair) => new GeneratedKeyPair(
+            SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(pair.Public).GetDerEncoded(),
+            PrivateKeyInfoFactory.CreatePrivateKeyInfo(pair.Private).GetDerEncoded());
+
+        private static BcBigInteger Positive(byte[] bigEndian) => new BcBigInteger(1, bigEndian);
+
+        private static bool ProbeSecp256k1()
+        {
+            try
+            {
+                using (var ec = ECDsa.Create(ECCurve.CreateFromValue(SecObjectIdentifiers.SecP256k1.Id)))
+                    ec.ExportParameters(false);
+                return true;
+            }
+            catch (Exception e) when (e is CryptographicException || e is PlatformNotSupportedException || e is NotSupportedException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>The DER SubjectPublicKeyInfo that belongs to a DER PKCS#8 private key (any spec here).</summary>
+        public static byte[] PublicKeyInfoOf(byte[] privateKeyPkcs8)
+        {
+            AsymmetricKeyParameter privateKey = PrivateKeyFactory.CreateKey(privateKeyPkcs8);
+            AsymmetricKeyParameter publicKey;
+            switch (privateKey)
+            {
+                case RsaPrivateCrtKeyParameters rsa:
+                    publicKey = new RsaKeyParameters(false, rsa.Modulus, rsa.PublicExponent);
+                    break;
+                case ECPrivateKeyParameters ec:
+                    publicKey = new ECPublicKeyParameters(ec.AlgorithmName, ec.Parameters.G.Multiply(ec.D).Normalize(), ec.Parameters);
+                    break;
+                case Ed25519PrivateKeyParameters ed:
+                    publicKey = ed.GeneratePublicKey();
+                    break;
+                default:
+                    throw new NotSupportedException("Unsupported private key type " + privateKey.GetType().Name + ".");
+            }
+            return SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(publicKey).GetDerEncoded();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System;
+
+namespace KmsTools
+{
+    /// <summary>
+    /// A KMS error: <see cref="ErrorCode"/> is the KMS error name exactly as the service sends it
+    /// (<c>NotFoundException</c>, <c>ValidationException</c>, ...) and <see cref="Exception.Message"/> is the KMS text.
+    /// Messages never carry plaintext or key material.
+    /// </summary>
+    [Serializable]
+    public sealed class KmsException : Exception
+    {
+        public KmsException(string errorCode, string message, string memberName = null, Exception innerException = null)
+            : base(message ?? string.Empty, innerException)
+        {
+            ErrorCode = errorCode ?? throw new ArgumentNullException(nameof(errorCode));
+            MemberName = memberName;
+        }
+
+        /// <summary>The KMS error name, e.g. <c>NotFoundException</c>.</summary>
+        public string ErrorCode { get; }
+
+        /// <summary>The request member the error is about (model name, e.g. <c>KeyPairSpec</c>), when there is one.</summary>
+        public string MemberName { get; }
+
+        /// <summary>HTTP status a KMS endpoint answers this error with; KMS answers every modelled error with 400.</summary>
+        public int HttpStatusCode => ErrorCode == KmsErrorCodes.KMSInternal ? 500 : 400;
+
+        public override string ToString() => ErrorCode + ": " + Message;
+    }
+
+    /// <summary>The KMS error names this module raises or maps.</summary>
+    public static class KmsErrorCodes
+    {
+        public const string AlreadyExists = "AlreadyExistsException";
+        public const string Disabled = "DisabledException";
+        public const string DryRunOperation = "DryRunOperationException";
+        public const string IncorrectKey = "IncorrectKeyException";
+        public const string InvalidAliasName = "InvalidAliasNameException";
+        public const string InvalidArn = "InvalidArnException";
+        public const string InvalidCiphertext = "InvalidCiphertextException";
+        public const string InvalidGrantToken = "InvalidGrantTokenException";
+        public const string InvalidKeyUsage = "InvalidKeyUsageException";
+        public const string InvalidMarker = "InvalidMarkerException";
+        public const string KMSInternal = "KMSInternalException";
+        public const string KMSInvalidState = "KMSInvalidStateException";
+        public const string LimitExceeded = "LimitExceededException";
+        public const string NotFound = "NotFoundException";
+        public const string Tag = "TagException";
+        public const string UnsupportedOperation = "UnsupportedOperationException";
+        public const string Validation = "ValidationException";
+        public const string KeyStoreCorrupt = "KeyStoreCorruptException";
+    }
+}

@@ -1,0 +1,24 @@
+using KmsTools.Model;
+
+namespace KmsTools
+{
+    /// <summary>
+    /// One method per KMS operation, named as in the API model. The local engine and the remote
+    /// client both implement it, so callers never know which one answers. Failures are <see cref="KmsException"/>.
+    /// </summary>
+    public interface IKmsBackend
+    {
+        /// <summary>Says where requests go, for -Verbose ("local store at ...", "endpoint ...").</summary>
+        string Description { get; }
+
+        string Region { get; }
+
+        GenerateDataKeyPairWithoutPlaintextResponse GenerateDataKeyPairWithoutPlaintext(GenerateDataKeyPairWithoutPlaintextRequest request);
+        DecryptResponse Decrypt(DecryptRequest request);
+        CreateKeyResponse CreateKey(CreateKeyRequest request);
+        DescribeKeyResponse DescribeKey(DescribeKeyRequest request);
+        ListKeysResponse ListKeys(ListKeysRequest request);
+        void CreateAlias(CreateAliasRequest request);
+        ListAliasesResponse ListAliases(ListAliasesRequest request);
+    }
+}

@@ -1,0 +1,74 @@
+using System;
+using System.IO;
+
+namespace KmsTools.Local
+{
+    /// <summary>
+    /// Whole-file writes that readers never see half done: the bytes go to a private temporary file in the
+    /// same folder, are flushed to disk, and the file is then renamed over (or, for a new file, linked into) place.
+    /// </summary>
+    internal static class AtomicFile
+    {
+        /// <summary>Writes a file that must not exist yet; returns false, writing nothing, when it does.</summary>
+        public static bool TryCreate(string path, byte[] content)
+        {
+            string temp = WriteTemp(path, content);
+            try
+            {
+                // File.Move refuses an existing target (link+unlink on Unix, MoveFileEx on Windows),
+                // so of two racing creators exactly one wins.
+                File.Move(temp, path);
+                return true;
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                return false;
+            }
+            finally
+            {
+                TryDelete(temp);
+            }
+        }
+
+        /// <summary>Replaces an existing file in one step.</summary>
+        public static void Replace(string path, byte[] content)
+        {
+            string temp = WriteTemp(path, content);
+            try
+            {
+                File.Replace(temp, path, null);
+            }
+            finally
+            {
+                TryDelete(temp);
+            }
+        }
+
+        private static string WriteTemp(string path, byte[] content)
+        {
+            string temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
+            {
+                FilePermissions.RestrictFile(temp); // before any byte is written
+                stream.Write(content, 0, content.Length);
+                stream.Flush(true);
+            }
+            return temp;
+        }
+
+        private static void TryDelete(string path)
+        {
+            try
+            {
+                if (File.Exists(path)) File.Delete(path);
+            }
+            catch (IOException)
+            {
+                // A leftover temp file is harmless: readers only ever open final names.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+}

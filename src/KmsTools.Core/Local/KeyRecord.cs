@@ -1,0 +1,33 @@
+using System;
+using System.Collections.Generic;
+using KmsTools.Model;
+
+namespace KmsTools.Local
+{
+    /// <summary>
+    /// A KMS key's metadata as the store keeps it (keys/&lt;key-id&gt;.json). It holds no secret:
+    /// key material lives in a separate file (<see cref="KeyMaterialFile"/>) that only crypto operations read.
+    /// </summary>
+    internal sealed class KeyRecord
+    {
+        public int FormatVersion { get; set; } = 1;
+        public string KeyId { get; set; }
+        public DateTime CreationDate { get; set; }
+        public string Description { get; set; } = string.Empty;
+        public string KeySpec { get; set; }
+        public string KeyUsage { get; set; }
+        public string KeyState { get; set; }
+        public DateTime? DeletionDate { get; set; }
+        public int? PendingDeletionWindowInDays { get; set; }
+        public string Origin { get; set; } = "AWS_KMS";
+        public string CurrentKeyMaterialId { get; set; }
+
+        /// <summary>DER SubjectPublicKeyInfo of an asymmetric KMS key (public, so kept with the metadata).</summary>
+        public byte[] PublicKey { get; set; }
+
+        public List<Tag> Tags { get; set; } = new List<Tag>();
+
+        public bool IsSymmetricEncryption =>
+            KeySpec == Model.KeySpec.SYMMETRIC_DEFAULT && KeyUsage == Model.KeyUsage.ENCRYPT_DECRYPT;
+    }
+}

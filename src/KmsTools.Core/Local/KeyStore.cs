@@ -1,0 +1,164 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using KmsTools.Crypto;
+using Newtonsoft.Json;
+
+namespace KmsTools.Local
+{
+    /// <summary>An alias as the store keeps it (aliases/&lt;sha256 of name&gt;.json).</summary>
+    internal sealed class AliasRecord
+    {
+        public int FormatVersion { get; set; } = 1;
+        public string AliasName { get; set; }
+        public string TargetKeyId { get; set; }
+        public DateTime CreationDate { get; set; }
+        public DateTime LastUpdatedDate { get; set; }
+    }
+
+    /// <summary>
+    /// The durable local key store of one account and region:
+    /// <code>
+    /// &lt;home&gt;/store-v1/&lt;account&gt;/&lt;region&gt;/keys/&lt;key-id&gt;.json    metadata (no secrets)
+    /// &lt;home&gt;/store-v1/&lt;account&gt;/&lt;region&gt;/keys/&lt;key-id&gt;.key     key material (owner-only)
+    /// &lt;home&gt;/store-v1/&lt;account&gt;/&lt;region&gt;/aliases/&lt;sha256(name)&gt;.json
+    /// </code>
+    /// One file per key and per alias: a lookup opens one file whatever the store's size, writes are atomic
+    /// renames, and exclusive creation makes alias names unique across processes. Alias files are named by a
+    /// hash so that names differing only in case stay apart on case-insensitive file systems.
+    /// </summary>
+    internal sealed class KeyStore
+    {
+        private static readonly JsonSerializerSettings JsonSettings = new JsonSerializerSettings
+        {
+            DateTimeZoneHandling = DateTimeZoneHandling.Utc,
+            NullValueHandling = NullValueHandling.Ignore,
+            MissingMemberHandling = MissingMemberHandling.Ignore,
+            Formatting = Formatting.Indented,
+        };
+
+        public KeyStore(string home, string accountId, string region)
+        {
+            RegionRoot = Path.Combine(home, "store-v1", accountId, region);
+            KeysFolder = Path.Combine(RegionRoot, "keys");
+            AliasesFolder = Path.Combine(RegionRoot, "aliases");
+        }
+
+        public string RegionRoot { get; }
+        private string KeysFolder { get; }
+        private string AliasesFolder { get; }
+
+        public KeyRecord TryReadKey(string keyId) => ReadJson<KeyRecord>(MetadataPath(keyId));
+
+        public byte[] ReadKeyMaterial(string keyId, string keyMaterialId) =>
+            KeyMaterialFile.Read(Path.Combine(KeysFolder, keyId + ".key"), keyMaterialId);
+
+        /// <summary>Writes material first and metadata last: a key exists once its metadata does, so a crash in between leaves no half key.</summary>
+        public void CreateKey(KeyRecord record, IList<KeyValuePair<string, byte[]>> materials)
+        {
+            EnsureFolder(KeysFolder);
+            byte[] material = KeyMaterialFile.Serialize(materials);
+            try
+            {
+                if (!AtomicFile.TryCreate(Path.Combine(KeysFolder, record.KeyId + ".key"), material))
+                    throw new KmsException(KmsErrorCodes.KMSInternal, "Key id collision for " + record.KeyId + ".");
+            }
+            finally
+            {
+                SecureBytes.Clear(material);
+            }
+            if (!AtomicFile.TryCreate(MetadataPath(record.KeyId), Serialize(record)))
+                throw new KmsException(KmsErrorCodes.KMSInternal, "Key id collision for " + record.KeyId + ".");
+        }
+
+        /// <summary>Key ids in ordinal order (ListKeys pages by it).</summary>
+        public IEnumerable<string> ListKeyIds()
+        {
+            if (!Directory.Exists(KeysFolder)) return Enumerable.Empty<string>();
+            return Directory.EnumerateFiles(KeysFolder, "*.json")
+                .Select(Path.GetFileNameWithoutExtension)
+                .Where(KeyIdentifier.IsKeyId)
+                .OrderBy(id => id, StringComparer.Ordinal);
+        }
+
+        public AliasRecord TryReadAlias(string aliasName)
+        {
+            var record = ReadJson<AliasRecord>(AliasPath(aliasName));
+            // The file name is a hash; the name inside decides (and guards against a foreign file).
+            return record != null && record.AliasName == aliasName ? record : null;
+        }
+
+        public bool TryCreateAlias(AliasRecord alias)
+        {
+            EnsureFolder(AliasesFolder);
+            return AtomicFile.TryCreate(AliasPath(alias.AliasName), Serialize(alias));
+        }
+
+        public IEnumerable<AliasRecord> ListAliases()
+        {
+            if (!Directory.Exists(AliasesFolder)) return Enumerable.Empty<AliasRecord>();
+            return Directory.EnumerateFiles(AliasesFolder, "*.json")
+                .Select(ReadJson<AliasRecord>)
+                .Where(a => a?.AliasName != null)
+                .OrderBy(a => a.AliasName, StringComparer.Ordinal);
+        }
+
+        internal static KmsException Damaged(string path, string reason) =>
+            new KmsException(KmsErrorCodes.KMSInternal,
+                $"The local key store file '{path}' is damaged or not a KmsTools file ({reason}). Restore it from a backup or move it out of the store; the rest of the store keeps working.");
+
+        private string MetadataPath(string keyId) => Path.Combine(KeysFolder, keyId + ".json");
+
+        private string AliasPath(string aliasName)
+        {
+            using (var sha = SHA256.Create())
+                return Path.Combine(AliasesFolder, Hex.ToLower(sha.ComputeHash(Encoding.UTF8.GetBytes(aliasName))) + ".json");
+        }
+
+        private static byte[] Serialize(object record) =>
+            Encoding.UTF8.GetBytes(JsonConvert.SerializeObject(record, JsonSettings));
+
+        private static T ReadJson<T>(string path) where T : class
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(path, Encoding.UTF8);
+            }
+            catch (FileNotFoundException)
+            {
+                return null;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return null;
+            }
+            try
+            {
+                return JsonConvert.DeserializeObject<T>(text, JsonSettings) ?? throw Damaged(path, "the file is empty");
+            }
+            catch (JsonException e)
+            {
+                throw Damaged(path, e.Message);
+            }
+        }
+
+        private void EnsureFolder(string folder)
+        {
+            if (Directory.Exists(folder)) return;
+            // Create each missing level owner-only; folders the user made already are left as they are.
+            var levels = new Stack<string>();
+            for (string f = folder; f != null && !Directory.Exists(f); f = Path.GetDirectoryName(f))
+                levels.Push(f);
+            while (levels.Count > 0)
+            {
+                string level = levels.Pop();
+                Directory.CreateDirectory(level);
+                FilePermissions.RestrictDirectory(level);
+            }
+        }
+    }
+}

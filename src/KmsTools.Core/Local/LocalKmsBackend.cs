@@ -1,0 +1,403 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using KmsTools.Crypto;
+using KmsTools.Model;
+
+namespace KmsTools.Local
+{
+    /// <summary>
+    /// The embedded KMS: KMS semantics (key states, key usage, errors and their texts) over the on-disk
+    /// <see cref="KeyStore"/>. Every request is validated, its key resolved and checked, and DryRun honoured
+    /// before any key generation or decryption, so a doomed request costs microseconds.
+    /// </summary>
+    public sealed class LocalKmsBackend : IKmsBackend
+    {
+        private static readonly Regex AliasNamePattern = new Regex("^[a-zA-Z0-9:/_-]+$", RegexOptions.CultureInvariant);
+        private readonly KeyStore _store;
+        private readonly string _partition;
+
+        public LocalKmsBackend(LocalKmsOptions options)
+        {
+            if (options == null) throw new ArgumentNullException(nameof(options));
+            options.Validate();
+            Options = options;
+            _partition = AwsRegion.PartitionOf(options.Region);
+            _store = new KeyStore(options.Home, options.AccountId, options.Region);
+        }
+
+        public LocalKmsOptions Options { get; }
+        public string Region => Options.Region;
+        public string Description => $"local KMS engine, store '{Options.Home}', account {Options.AccountId}, region {Options.Region}";
+
+        public GenerateDataKeyPairWithoutPlaintextResponse GenerateDataKeyPairWithoutPlaintext(GenerateDataKeyPairWithoutPlaintextRequest request)
+        {
+            const string operation = "GenerateDataKeyPairWithoutPlaintext";
+            if (request == null) throw new ArgumentNullException(nameof(request));
+            string spec = Validation.OneOf("KeyPairSpec", request.KeyPairSpec, DataKeyPairSpec.Values);
+            ValidateKeyId("KeyId", request.KeyId);
+            Validation.GrantTokens(request.GrantTokens);
+
+            KeyRecord key = ResolveKey(request.KeyId);
+            RequireUsable(key);
+            RequireSymmetricEncryptionKey(key, operation);
+            if (spec == DataKeyPairSpec.SM2 && !AwsRegion.SupportsSm2(Region))
+                throw new KmsException(KmsErrorCodes.UnsupportedOperation, "KeyPairSpec SM2 is not supported in this Region", "KeyPairSpec");
+            ThrowIfDryRun(request.DryRun);
+
+            byte[] material = ReadCurrentMaterial(key);
+            try
+            {
+                using (GeneratedKeyPair pair = KeyPairGenerator.Generate(spec))
+                {
+                    return new GenerateDataKeyPairWithoutPlaintextResponse
+                    {
+                        KeyId = ArnOf(key.KeyId),
+                        KeyPairSpec = spec,
+                        KeyMaterialId = key.CurrentKeyMaterialId,
+                        PublicKey = pair.PublicKeyInfo,
+                        PrivateKeyCiphertextBlob = CiphertextFormat.Seal(material, key.KeyId, key.CurrentKeyMaterialId,
+                            pair.PrivateKeyPkcs8, request.EncryptionContext),
+                        EncryptionContext = Copy(request.EncryptionContext),
+                    };
+                }
+            }
+            finally
+            {
+                SecureBytes.Clear(material);
+            }
+        }
+
+        public DecryptResponse Decrypt(DecryptRequest request)
+        {
+            if (request == null) throw new ArgumentNullException(nameof(request));
+            Validation.Length("CiphertextBlob", request.CiphertextBlob, 1, 6144);
+            if (request.KeyId != null) ValidateKeyId("KeyId", request.KeyId);
+            string algorithm = request.EncryptionAlgorithm == null ? EncryptionAlgorithmSpec.SYMMETRIC_DEFAULT
+                : Validation.OneOf("EncryptionAlgorithm", request.EncryptionAlgorithm, EncryptionAlgorithmSpec.Values);
+            Validation.GrantTokens(request.GrantTokens);
+
+            CiphertextHeader header = CiphertextFormat.ReadHeader(request.CiphertextBlob);
+            if (request.KeyId != null)
+            {
+                KeyRecord named = ResolveKey(request.KeyId);
+                if (named.KeyId != header.KeyId)
+                    throw new KmsException(KmsErrorCodes.IncorrectKey,
+                        "The key ID in the request does not identify a CMK that can perform this operation.", "KeyId");
+            }
+            // A blob names its key; a key this store does not have means the blob is not one of ours (or was altered).
+            KeyRecord key = _store.TryReadKey(header.KeyId) ?? throw CiphertextFormat.InvalidCiphertext();
+            RequireUsable(key);
+            if (!key.IsSymmetricEncryption)
+                throw CiphertextFormat.InvalidCiphertext();
+            if (algorithm != EncryptionAlgorithmSpec.SYMMETRIC_DEFAULT)
+                throw new KmsException(KmsErrorCodes.InvalidKeyUsage,
+                    $"Algorithm {algorithm} is incompatible with key spec {key.KeySpec}.", "EncryptionAlgorithm");
+            ThrowIfDryRun(request.DryRun);
+
+            byte[] material = _store.ReadKeyMaterial(key.KeyId, header.KeyMaterialId) ?? throw CiphertextFormat.InvalidCiphertext();
+            try
+            {
+                return new DecryptResponse
+                {
+                    KeyId = ArnOf(key.KeyId),
+                    Plaintext = CiphertextFormat.Open(material, request.CiphertextBlob, request.EncryptionContext),
+                    EncryptionAlgorithm = EncryptionAlgorithmSpec.SYMMETRIC_DEFAULT,
+                    KeyMaterialId = header.KeyMaterialId,
+                };
+            }
+            finally
+            {
+                SecureBytes.Clear(material);
+            }
+        }
+
+        public CreateKeyResponse CreateKey(CreateKeyRequest request)
+        {
+            request = request ?? new CreateKeyRequest();
+            if (request.Description != null) Validation.Length("Description", request.Description, 0, 8192);
+            string spec = request.KeySpec == null ? KeySpec.SYMMETRIC_DEFAULT : Validation.OneOf("KeySpec", request.KeySpec, KeySpec.Values);
+            string usage;
+            if (request.KeyUsage != null)
+                usage = Validation.OneOf("KeyUsage", request.KeyUsage, KeyUsage.Values);
+            else if (spec == KeySpec.SYMMETRIC_DEFAULT)
+                usage = KeyUsage.ENCRYPT_DECRYPT;
+            else
+                throw new KmsException(KmsErrorCodes.Validation,
+                    "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.", "KeyUsage");
+            if (!KeyAlgorithms.UsagesOf(spec).Contains(usage))
+                throw new KmsException(KmsErrorCodes.Validation, $"KeyUsage {usage} is not compatible with KeySpec {spec}", "KeyUsage");
+            if (spec == "SM2" && !AwsRegion.SupportsSm2(Region))
+                throw new KmsException(KmsErrorCodes.UnsupportedOperation, "KeySpec SM2 is not supported in this Region", "KeySpec");
+            ValidateTags(request.Tags);
+
+            string keyId = Guid.NewGuid().ToString("D");
+            string materialId = NewKeyMaterialId();
+            var record = new KeyRecord
+            {
+                KeyId = keyId,
+                CreationDate = DateTime.UtcNow,
+                Description = request.Description ?? string.Empty,
+                KeySpec = spec,
+                KeyUsage = usage,
+                KeyState = KeyState.Enabled,
+                Tags = request.Tags?.Select(t => new Tag { TagKey = t.TagKey, TagValue = t.TagValue }).ToList() ?? new List<Tag>(),
+            };
+            byte[] material = null;
+            try
+            {
+                if (spec == KeySpec.SYMMETRIC_DEFAULT || KeySpec.IsHmac(spec))
+                {
+                    material = RandomBytes(spec == KeySpec.SYMMETRIC_DEFAULT ? CiphertextFormat.KeyMaterialLength : KeyAlgorithms.HmacKeyLength(spec));
+                }
+                else
+                {
+                    using (GeneratedKeyPair pair = KeyPairGenerator.Generate(spec))
+                    {
+                        record.PublicKey = pair.PublicKeyInfo;
+                        material = (byte[])pair.PrivateKeyPkcs8.Clone();
+                    }
+                }
+                // KMS reports key material ids for symmetric encryption keys only.
+                if (spec == KeySpec.SYMMETRIC_DEFAULT) record.CurrentKeyMaterialId = materialId;
+                _store.CreateKey(record, new[] { new KeyValuePair<string, byte[]>(materialId, material) });
+            }
+            finally
+            {
+                SecureBytes.Clear(material);
+            }
+            return new CreateKeyResponse { KeyMetadata = MetadataOf(record) };
+        }
+
+        public DescribeKeyResponse DescribeKey(DescribeKeyRequest request)
+        {
+            if (request == null) throw new ArgumentNullException(nameof(request));
+            ValidateKeyId("KeyId", request.KeyId);
+            Validation.GrantTokens(request.GrantTokens);
+            return new DescribeKeyResponse { KeyMetadata = MetadataOf(ResolveKey(request.KeyId)) };
+        }
+
+        public ListKeysResponse ListKeys(ListKeysRequest request)
+        {
+            request = request ?? new ListKeysRequest();
+            int limit = request.Limit ?? 100;
+            Validation.Range("Limit", limit, 1, 1000);
+            IEnumerable<string> ids = _store.ListKeyIds();
+            if (request.Marker != null)
+            {
+                Validation.Length("Marker", request.Marker, 1, 1024);
+                ids = ids.Where(id => string.CompareOrdinal(id, request.Marker) > 0);
+            }
+            List<string> page = ids.Take(limit + 1).ToList();
+            bool truncated = page.Count > limit;
+            if (truncated) page.RemoveAt(limit);
+            return new ListKeysResponse
+            {
+                Keys = page.Select(id => new KeyListEntry { KeyId = id, KeyArn = ArnOf(id) }).ToList(),
+                Truncated = truncated,
+                NextMarker = truncated ? page[page.Count - 1] : null,
+            };
+        }
+
+        public void CreateAlias(CreateAliasRequest request)
+        {
+            if (request == null) throw new ArgumentNullException(nameof(request));
+            ValidateAliasName(request.AliasName);
+            ValidateKeyId("TargetKeyId", request.TargetKeyId);
+            KeyIdentifier target = KeyIdentifier.Parse(request.TargetKeyId);
+            if (target != null && target.IsAlias)
+                throw new KmsException(KmsErrorCodes.Validation, "Aliases must refer to keys. Not aliases", "TargetKeyId");
+            KeyRecord key = ResolveKey(request.TargetKeyId, "TargetKeyId");
+            if (key.KeyState == KeyState.PendingDeletion)
+                throw new KmsException(KmsErrorCodes.KMSInvalidState, $"{ArnOf(key.KeyId)} is pending deletion.", "TargetKeyId");
+
+            DateTime now = DateTime.UtcNow;
+            var alias = new AliasRecord { AliasName = request.AliasName, TargetKeyId = key.KeyId, CreationDate = now, LastUpdatedDate = now };
+            if (!_store.TryCreateAlias(alias))
+                throw new KmsException(KmsErrorCodes.AlreadyExists,
+                    $"An alias with the name {AliasArnOf(request.AliasName)} already exists", "AliasName");
+        }
+
+        public ListAliasesResponse ListAliases(ListAliasesRequest request)
+        {
+            request = request ?? new ListAliasesRequest();
+            int limit = request.Limit ?? 100;
+            Validation.Range("Limit", limit, 1, 100);
+            IEnumerable<AliasRecord> aliases = _store.ListAliases();
+            if (request.KeyId != null)
+            {
+                ValidateKeyId("KeyId", request.KeyId);
+                string keyId = ResolveKey(request.KeyId).KeyId;
+                aliases = aliases.Where(a => a.TargetKeyId == keyId);
+            }
+            if (request.Marker != null)
+                aliases = aliases.Where(a => string.CompareOrdinal(a.AliasName, request.Marker) > 0);
+            List<AliasRecord> page = aliases.Take(limit + 1).ToList();
+            bool truncated = page.Count > limit;
+            if (truncated) page.RemoveAt(limit);
+            return new ListAliasesResponse
+            {
+                Aliases = page.Select(a => new AliasListEntry
+                {
+                    AliasName = a.AliasName,
+                    AliasArn = AliasArnOf(a.AliasName),
+                    TargetKeyId = a.TargetKeyId,
+                    CreationDate = a.CreationDate,
+                    LastUpdatedDate = a.LastUpdatedDate,
+                }).ToList(),
+                Truncated = truncated,
+                NextMarker = truncated ? page[page.Count - 1].AliasName : null,
+            };
+        }
+
+        /// <summary>Key ids and alias names of this store, for argument completion. Reads names only.</summary>
+        public IEnumerable<string> ListKeyIdsAndAliasNames() =>
+            _store.ListAliases().Select(a => a.AliasName).Concat(_store.ListKeyIds());
+
+        // ---- key resolution and checks -------------------------------------------------------------
+
+        internal string ArnOf(string keyId) => $"arn:{_partition}:kms:{Region}:{Options.AccountId}:key/{keyId}";
+
+        internal string AliasArnOf(string aliasName) => $"arn:{_partition}:kms:{Region}:{Options.AccountId}:{aliasName}";
+
+        private static void ValidateKeyId(string member, string keyId) => Validation.Length(member, keyId, 1, 2048);
+
+        private KeyRecord ResolveKey(string input, string member = "KeyId")
+        {
+            KeyIdentifier id = KeyIdentifier.Parse(input) ??
+                               throw new KmsException(KmsErrorCodes.NotFound, $"Invalid keyId '{input}'", member);
+            if (id.IsArn)
+            {
+                if (id.Region != Region)
+                    throw new KmsException(KmsErrorCodes.NotFound, $"Invalid arn {id.Region}", member);
+                if (id.Account != Options.AccountId || id.Partition != _partition)
+                    throw new KmsException(KmsErrorCodes.NotFound,
+                        id.IsAlias ? $"Alias {id.Input} is not found." : $"Key '{id.Input}' does not exist", member);
+            }
+
+            string keyId = id.Name;
+            if (id.IsAlias)
+            {
+                AliasRecord alias = _store.TryReadAlias(id.Name) ??
+                                    throw new KmsException(KmsErrorCodes.NotFound, $"Alias {AliasArnOf(id.Name)} is not found.", member);
+                keyId = alias.TargetKeyId;
+            }
+            return _store.TryReadKey(keyId) ??
+                   throw new KmsException(KmsErrorCodes.NotFound, $"Key '{ArnOf(keyId)}' does not exist", member);
+        }
+
+        /// <summary>The key-state table of kms-semantics.md, shared by every crypto operation.</summary>
+        private void RequireUsable(KeyRecord key)
+        {
+            string arn = ArnOf(key.KeyId);
+            switch (key.KeyState)
+            {
+                case KeyState.Enabled:
+                case KeyState.Updating:
+                    return;
+                case KeyState.Disabled:
+                    throw new KmsException(KmsErrorCodes.Disabled, $"{arn} is disabled.", "KeyId");
+                case KeyState.PendingDeletion:
+                case KeyState.PendingReplicaDeletion:
+                    throw new KmsException(KmsErrorCodes.KMSInvalidState, $"{arn} is pending deletion.", "KeyId");
+                case KeyState.PendingImport:
+                    throw new KmsException(KmsErrorCodes.KMSInvalidState, $"{arn} is pending import.", "KeyId");
+                case KeyState.Creating:
+                    throw new KmsException(KmsErrorCodes.KMSInvalidState, $"{arn} is creating.", "KeyId");
+                default:
+                    throw new KmsException(KmsErrorCodes.KMSInvalidState, $"{arn} is unavailable.", "KeyId");
+            }
+        }
+
+        private void RequireSymmetricEncryptionKey(KeyRecord key, string operation)
+        {
+            if (key.KeyUsage != KeyUsage.ENCRYPT_DECRYPT)
+                throw new KmsException(KmsErrorCodes.InvalidKeyUsage,
+                    $"{ArnOf(key.KeyId)} key usage is {key.KeyUsage} which is not valid for {operation}.", "KeyId");
+            if (key.KeySpec != KeySpec.SYMMETRIC_DEFAULT)
+                throw new KmsException(KmsErrorCodes.InvalidKeyUsage,
+                    $"{ArnOf(key.KeyId)} key KeySpec is {key.KeySpec} which is not valid for {operation}.", "KeyId");
+        }
+
+        private static void ThrowIfDryRun(bool? dryRun)
+        {
+            if (dryRun == true)
+                throw new KmsException(KmsErrorCodes.DryRunOperation, "The request would have succeeded, but the DryRun option is set.", "DryRun");
+        }
+
+        private byte[] ReadCurrentMaterial(KeyRecord key) =>
+            _store.ReadKeyMaterial(key.KeyId, key.CurrentKeyMaterialId) ??
+            throw KeyStore.Damaged(key.KeyId + ".key", "the current key material " + key.CurrentKeyMaterialId + " is missing");
+
+        private static void ValidateAliasName(string aliasName)
+        {
+            Validation.Length("AliasName", aliasName, 1, 256);
+            if (!AliasNamePattern.IsMatch(aliasName))
+                throw Validation.Error("AliasName", "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$", aliasName);
+            if (!aliasName.StartsWith("alias/", StringComparison.Ordinal))
+                throw new KmsException(KmsErrorCodes.Validation,
+                    "Alias must start with the prefix \"alias/\". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html", "AliasName");
+            if (aliasName.StartsWith("alias/aws/", StringComparison.OrdinalIgnoreCase))
+                throw new KmsException(KmsErrorCodes.InvalidAliasName,
+                    $"Alias {aliasName} begins with the reserved prefix alias/aws/, which names AWS managed keys. Choose another name.", "AliasName");
+        }
+
+        private static void ValidateTags(IList<Tag> tags)
+        {
+            if (tags == null) return;
+            if (tags.Count > 50) throw new KmsException(KmsErrorCodes.Tag, "Too many tags", "Tags");
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var tag in tags)
+            {
+                Validation.Length("TagKey", tag?.TagKey, 1, 128);
+                Validation.Length("TagValue", tag.TagValue, 0, 256);
+                if (tag.TagKey.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
+                    throw new KmsException(KmsErrorCodes.Tag, "Tags beginning with aws: are reserved", "Tags");
+                if (!seen.Add(tag.TagKey))
+                    throw new KmsException(KmsErrorCodes.Tag, "Duplicate tag keys", "Tags");
+            }
+        }
+
+        private KeyMetadata MetadataOf(KeyRecord key)
+        {
+            bool enabled = key.KeyState == KeyState.Enabled;
+            return new KeyMetadata
+            {
+                AWSAccountId = Options.AccountId,
+                KeyId = key.KeyId,
+                Arn = ArnOf(key.KeyId),
+                CreationDate = key.CreationDate,
+                Enabled = enabled,
+                Description = key.Description ?? string.Empty,
+                KeyUsage = key.KeyUsage,
+                KeyState = key.KeyState,
+                DeletionDate = key.DeletionDate,
+                PendingDeletionWindowInDays = key.PendingDeletionWindowInDays,
+                Origin = key.Origin,
+                KeyManager = "CUSTOMER",
+                CustomerMasterKeySpec = key.KeySpec,
+                KeySpec = key.KeySpec,
+                EncryptionAlgorithms = KeyAlgorithms.EncryptionAlgorithms(key.KeySpec, key.KeyUsage),
+                SigningAlgorithms = KeyAlgorithms.SigningAlgorithms(key.KeySpec, key.KeyUsage),
+                MacAlgorithms = KeyAlgorithms.MacAlgorithms(key.KeySpec),
+                KeyAgreementAlgorithms = key.KeyUsage == KeyUsage.KEY_AGREEMENT ? new List<string> { "ECDH" } : null,
+                MultiRegion = false,
+                CurrentKeyMaterialId = key.CurrentKeyMaterialId,
+            };
+        }
+
+        private static Dictionary<string, string> Copy(Dictionary<string, string> context) =>
+            context == null ? new Dictionary<string, string>() : new Dictionary<string, string>(context, StringComparer.Ordinal);
+
+        private static string NewKeyMaterialId() => Hex.ToLower(RandomBytes(32));
+
+        private static byte[] RandomBytes(int count)
+        {
+            var bytes = new byte[count];
+            using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(bytes);
+            return bytes;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System;
+using System.Text.RegularExpressions;
+
+namespace KmsTools.Local
+{
+    /// <summary>Where and as whom the local engine works.</summary>
+    public sealed class LocalKmsOptions
+    {
+        public const string AccountIdEnvironmentVariable = "KMSTOOLS_ACCOUNT_ID";
+
+        /// <summary>The account id of the local engine's ARNs when none is configured: the one AWS's own docs use.</summary>
+        public const string DefaultAccountId = "111122223333";
+
+        public string Home { get; set; }
+        public string Region { get; set; }
+        public string AccountId { get; set; }
+
+        /// <summary>Fills what is unset: KMSTOOLS_HOME or the OS data folder; the AWS region chain; KMSTOOLS_ACCOUNT_ID or the default.</summary>
+        public static LocalKmsOptions Resolve(string region = null, string home = null, string accountId = null)
+        {
+            var options = new LocalKmsOptions
+            {
+                Home = home ?? KmsToolsHome.Resolve(),
+                Region = AwsRegion.Resolve(region),
+                AccountId = accountId ?? Environment.GetEnvironmentVariable(AccountIdEnvironmentVariable),
+            };
+            if (string.IsNullOrWhiteSpace(options.AccountId))
+                options.AccountId = DefaultAccountId;
+            options.Validate();
+            return options;
+        }
+
+        public void Validate()
+        {
+            if (!AwsRegion.IsValid(Region))
+                throw new KmsException(KmsErrorCodes.Validation,
+                    $"'{Region}' is not a region name. Use a name such as us-east-1, eu-west-2 or cn-north-1.", "Region");
+            if (AccountId == null || !Regex.IsMatch(AccountId, "^[0-9]{12}$"))
+                throw new KmsException(KmsErrorCodes.Validation,
+                    $"The local account id '{AccountId}' must be 12 digits; check ${AccountIdEnvironmentVariable}.", "AccountId");
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using System.Management.Automation;
+using KmsTools.Infrastructure;
+using KmsTools.Model;
+
+namespace KmsTools.Commands
+{
+    /// <summary>ListAliases: every alias of the region, or those of one key; all pages.</summary>
+    [Cmdlet(VerbsCommon.Get, "KmsAlias")]
+    [OutputType(typeof(AliasListEntry))]
+    public sealed class GetKmsAliasCommand : KmsCmdlet
+    {
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(KeyIdCompleter))]
+        public string KeyId { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            string marker = null;
+            do
+            {
+                ListAliasesResponse page = null;
+                Run("ListAliases", KeyId, () => { page = Backend.ListAliases(new ListAliasesRequest { KeyId = KeyId, Marker = marker }); return null; });
+                if (page == null) return;
+                foreach (AliasListEntry alias in page.Aliases) WriteObject(alias);
+                marker = page.Truncated ? page.NextMarker : null;
+            }
+            while (marker != null);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System.Management.Automation;
+using KmsTools.Infrastructure;
+using KmsTools.Model;
+
+namespace KmsTools.Commands
+{
+    /// <summary>Decrypt: the plaintext of a ciphertext blob made by Encrypt, GenerateDataKey* or GenerateDataKeyPair*.</summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "KmsDecrypt")]
+    [OutputType(typeof(DecryptResponse))]
+    public sealed class InvokeKmsDecryptCommand : KmsCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("PrivateKeyCiphertextBlob")]
+        [AllowEmptyCollection]
+        [BlobTransformation]
+        public byte[] CiphertextBlob { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public object EncryptionContext { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(KeyIdCompleter))]
+        public string KeyId { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(EncryptionAlgorithmCompleter))]
+        public string EncryptionAlgorithm { get; set; }
+
+        [Parameter]
+        public string[] GrantTokens { get; set; }
+
+        [Parameter]
+        public SwitchParameter DryRun { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            Run("Decrypt", CiphertextBlob, () => Backend.Decrypt(new DecryptRequest
+            {
+                CiphertextBlob = CiphertextBlob,
+                EncryptionContext = ToEncryptionContext(EncryptionContext),
+                KeyId = KeyId,
+                EncryptionAlgorithm = EncryptionAlgorithm,
+                GrantTokens = ToList(GrantTokens),
+                DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
+            }));
+        }
+    }
+}

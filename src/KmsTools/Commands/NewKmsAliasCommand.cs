@@ -1,0 +1,39 @@
+using System.Linq;
+using System.Management.Automation;
+using KmsTools.Infrastructure;
+using KmsTools.Model;
+
+namespace KmsTools.Commands
+{
+    /// <summary>CreateAlias: a friendly name (alias/...) for a KMS key.</summary>
+    [Cmdlet(VerbsCommon.New, "KmsAlias", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(AliasListEntry))]
+    public sealed class NewKmsAliasCommand : KmsCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyString]
+        public string AliasName { get; set; }
+
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("KeyId")]
+        [AllowEmptyString]
+        [ArgumentCompleter(typeof(KeyIdCompleter))]
+        public string TargetKeyId { get; set; }
+
+        /// <summary>Writes the new alias to the pipeline (CreateAlias itself returns nothing).</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (!ShouldProcess($"{AliasName} -> {TargetKeyId}", "Create KMS alias")) return;
+            Run("CreateAlias", AliasName, () =>
+            {
+                Backend.CreateAlias(new CreateAliasRequest { AliasName = AliasName, TargetKeyId = TargetKeyId });
+                if (!PassThru) return null;
+                return Backend.ListAliases(new ListAliasesRequest { KeyId = TargetKeyId, Limit = 100 })
+                    .Aliases.FirstOrDefault(a => a.AliasName == AliasName);
+            });
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System.Management.Automation;
+using KmsTools.Infrastructure;
+using KmsTools.Model;
+
+namespace KmsTools.Commands
+{
+    /// <summary>GenerateDataKeyPairWithoutPlaintext: a fresh key pair, the public key in the clear and the private key encrypted under a symmetric KMS key.</summary>
+    [Cmdlet(VerbsCommon.New, "KmsDataKeyPairWithoutPlaintext")]
+    [OutputType(typeof(GenerateDataKeyPairWithoutPlaintextResponse))]
+    public sealed class NewKmsDataKeyPairWithoutPlaintextCommand : KmsCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyString]
+        [ArgumentCompleter(typeof(KeyIdCompleter))]
+        public string KeyId { get; set; }
+
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyString]
+        [ArgumentCompleter(typeof(DataKeyPairSpecCompleter))]
+        public string KeyPairSpec { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public object EncryptionContext { get; set; }
+
+        [Parameter]
+        public string[] GrantTokens { get; set; }
+
+        [Parameter]
+        public SwitchParameter DryRun { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            Run("GenerateDataKeyPairWithoutPlaintext", KeyId, () => Backend.GenerateDataKeyPairWithoutPlaintext(
+                new GenerateDataKeyPairWithoutPlaintextRequest
+                {
+                    KeyId = KeyId,
+                    KeyPairSpec = KeyPairSpec,
+                    EncryptionContext = ToEncryptionContext(EncryptionContext),
+                    GrantTokens = ToList(GrantTokens),
+                    DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
+                }));
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Collections;
+using System.Collections.Generic;
+using System.Management.Automation;
+using KmsTools.Infrastructure;
+using KmsTools.Model;
+
+namespace KmsTools.Commands
+{
+    /// <summary>CreateKey: a new KMS key (symmetric encryption by default) in the local store or the remote endpoint.</summary>
+    [Cmdlet(VerbsCommon.New, "KmsKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(KeyMetadata))]
+    public sealed class NewKmsKeyCommand : KmsCmdlet
+    {
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        public string Description { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(KeySpecCompleter))]
+        public string KeySpec { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(KeyUsageCompleter))]
+        public string KeyUsage { get; set; }
+
+        /// <summary>Tags as a hashtable (@{ team = 'ops' }).</summary>
+        [Parameter]
+        public Hashtable Tags { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            string what = $"{KeySpec ?? Model.KeySpec.SYMMETRIC_DEFAULT} key '{Description}'";
+            if (!ShouldProcess(what, "Create KMS key")) return;
+            Run("CreateKey", Description, () => Backend.CreateKey(new CreateKeyRequest
+            {
+                Description = Description,
+                KeySpec = KeySpec,
+                KeyUsage = KeyUsage,
+                Tags = ToTags(Tags),
+            }).KeyMetadata);
+        }
+
+        private static List<Tag> ToTags(Hashtable tags)
+        {
+            if (tags == null) return null;
+            var list = new List<Tag>();
+            foreach (DictionaryEntry entry in tags)
+                list.Add(new Tag { TagKey = entry.Key?.ToString(), TagValue = entry.Value?.ToString() ?? string.Empty });
+            return list;
+        }
+    }
+}

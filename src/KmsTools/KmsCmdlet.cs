@@ -1,0 +1,92 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Management.Automation;
+using KmsTools.Local;
+
+namespace KmsTools.Commands
+{
+    /// <summary>
+    /// What every KmsTools cmdlet shares: the AWS CLI's global options, choosing the backend, running one KMS
+    /// operation per pipeline item, and turning KMS errors into ErrorRecords whose id is the KMS error name.
+    /// </summary>
+    public abstract class KmsCmdlet : PSCmdlet
+    {
+        private IKmsBackend _backend;
+
+        /// <summary>The AWS Region (--region). Default: $env:AWS_REGION, $env:AWS_DEFAULT_REGION, else us-east-1.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Region { get; set; }
+
+        /// <summary>The backend this invocation talks to, made once per invocation (not per pipeline item).</summary>
+        internal IKmsBackend Backend
+        {
+            get
+            {
+                if (_backend == null)
+                {
+                    _backend = new LocalKmsBackend(LocalKmsOptions.Resolve(Region));
+                    WriteVerbose("Using the " + _backend.Description + ".");
+                }
+                return _backend;
+            }
+        }
+
+        /// <summary>
+        /// Runs one KMS operation for the current pipeline item. A KMS error becomes a non-terminating error for this
+        /// item only, with <paramref name="target"/> (the offending input) as its target, and the pipeline goes on.
+        /// </summary>
+        internal void Run(string operation, object target, Func<object> call)
+        {
+            try
+            {
+                WriteVerbose($"{operation}: calling the {Backend.Description}.");
+                object result = call();
+                if (result != null) WriteObject(result);
+            }
+            catch (KmsException e)
+            {
+                WriteError(KmsErrorRecords.Create(e, TargetFor(e, target)));
+            }
+        }
+
+        /// <summary>The input the error is about: the value of the member KMS named, else the item's main input.</summary>
+        internal virtual object TargetFor(KmsException error, object defaultTarget)
+        {
+            if (error.MemberName != null && MyInvocation.BoundParameters.TryGetValue(error.MemberName, out object bound))
+                return bound is SwitchParameter ? defaultTarget : bound;
+            return defaultTarget;
+        }
+
+        /// <summary>Reads -EncryptionContext: a hashtable or dictionary, a JSON object string, the CLI's k=v,k2=v2 shorthand, or an object with string properties.</summary>
+        internal static Dictionary<string, string> ToEncryptionContext(object value)
+        {
+            object raw = Unwrap(value);
+            switch (raw)
+            {
+                case null:
+                    return null;
+                case string text:
+                    return EncryptionContextParser.Parse(text);
+                case IDictionary dictionary:
+                    return EncryptionContextParser.FromDictionary(dictionary, Unwrap);
+                case PSCustomObject _ when value is PSObject custom:
+                    var properties = new Hashtable(StringComparer.Ordinal);
+                    foreach (PSPropertyInfo property in custom.Properties) properties[property.Name] = property.Value;
+                    return EncryptionContextParser.FromDictionary(properties, Unwrap);
+                default:
+                    throw new KmsException(KmsErrorCodes.Validation,
+                        $"The encryption context is not valid: a {raw.GetType().Name} is not a map. Pass a hashtable (@{{ purpose = 'backup' }}), a JSON object string, or k1=v1,k2=v2.",
+                        "EncryptionContext");
+            }
+        }
+
+        internal static List<string> ToList(string[] values) => values == null ? null : new List<string>(values);
+
+        internal static bool? ToDryRun(SwitchParameter dryRun, IDictionary<string, object> bound) =>
+            bound.ContainsKey("DryRun") ? dryRun.IsPresent : (bool?)null;
+
+        private static object Unwrap(object value) => value is PSObject wrapped && !(wrapped.BaseObject is PSCustomObject) ? wrapped.BaseObject : value;
+    }
+}
