@@ -74,6 +74,9 @@ namespace KmsTools.Local
                 throw new KmsException(KmsErrorCodes.KMSInternal, "Key id collision for " + record.KeyId + ".");
         }
 
+        /// <summary>Replaces a key's metadata in one atomic step.</summary>
+        public void ReplaceKey(KeyRecord record) => AtomicFile.Replace(MetadataPath(record.KeyId), Serialize(record));
+
         /// <summary>Key ids in ordinal order (ListKeys pages by it).</summary>
         public IEnumerable<string> ListKeyIds()
         {

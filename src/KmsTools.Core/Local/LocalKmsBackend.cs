@@ -17,6 +17,8 @@ namespace KmsTools.Local
     {
         private static readonly Regex AliasNamePattern = new Regex("^[a-zA-Z0-9:/_-]+$", RegexOptions.CultureInvariant);
         private readonly KeyStore _store;
+
+        internal KeyStore Store => _store;
         private readonly string _partition;
 
         public LocalKmsBackend(LocalKmsOptions options)

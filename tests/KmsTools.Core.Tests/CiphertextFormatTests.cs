@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using KmsTools.Crypto;
+using Xunit;
+
+namespace KmsTools.Tests
+{
+    public class CiphertextFormatTests
+    {
+        // The vector of docs/ciphertext-format.md, computed independently with Python's cryptography AESGCM.
+        private static readonly byte[] Key = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
+        private static readonly byte[] Nonce = Enumerable.Range(0, 12).Select(i => (byte)i).ToArray();
+        private const string KeyId = "1234abcd-12ab-34cd-56ef-1234567890ab";
+        private const string MaterialId = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+        private static readonly Dictionary<string, string> Context = new Dictionary<string, string> { ["tenant"] = "a", ["purpose"] = "test" };
+        private const string ExpectedBlobHex =
+            "4b54011234abcd12ab34cd56ef1234567890ab00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff" +
+            "000102030405060708090a0b0c6fa54faa8aae68ad35f2f8c5c90e08e0a2e846480604c08e9b198dd09e60b384d22729";
+        private const string ExpectedContextHex = "0000000200000007707572706f736500000004746573740000000674656e616e740000000161";
+
+        [Fact]
+        public void SealMatchesTheDocumentedTestVector()
+        {
+            byte[] blob = CiphertextFormat.Seal(Key, KeyId, MaterialId, Encoding.UTF8.GetBytes("KmsTools test vector"), Context, Nonce);
+            Assert.Equal(ExpectedBlobHex, Hex.ToLower(blob));
+        }
+
+        [Fact]
+        public void TheDocumentedTestVectorOpens()
+        {
+            byte[] blob = FromHex(ExpectedBlobHex);
+            Assert.Equal("KmsTools test vector", Encoding.UTF8.GetString(CiphertextFormat.Open(Key, blob, Context)));
+            CiphertextHeader header = CiphertextFormat.ReadHeader(blob);
+            Assert.Equal(KeyId, header.KeyId);
+            Assert.Equal(MaterialId, header.KeyMaterialId);
+        }
+
+        [Fact]
+        public void ContextEncodingIsLengthPrefixedInOrdinalKeyOrder()
+        {
+            Assert.Equal(ExpectedContextHex, Hex.ToLower(EncryptionContextEncoding.Encode(Context)));
+            Assert.Equal("00000000", Hex.ToLower(EncryptionContextEncoding.Encode(null)));
+            Assert.Equal(EncryptionContextEncoding.Encode(null), EncryptionContextEncoding.Encode(new Dictionary<string, string>()));
+        }
+
+        [Fact]
+        public void ContextsThatConcatenateAlikeDoNotDecryptEachOther()
+        {
+            var ab = new Dictionary<string, string> { ["ab"] = "c" };
+            var a = new Dictionary<string, string> { ["a"] = "bc" };
+            Assert.NotEqual(EncryptionContextEncoding.Encode(ab), EncryptionContextEncoding.Encode(a));
+            byte[] blob = CiphertextFormat.Seal(Key, KeyId, MaterialId, new byte[] { 1, 2, 3 }, ab);
+            AssertInvalidCiphertext(() => CiphertextFormat.Open(Key, blob, a));
+        }
+
+        [Fact]
+        public void EverySingleByteChangeIsDetected()
+        {
+            byte[] blob = CiphertextFormat.Seal(Key, KeyId, MaterialId, new byte[] { 1, 2, 3, 4 }, Context);
+            for (int i = 0; i < blob.Length; i++)
+            {
+                byte[] tampered = (byte[])blob.Clone();
+                tampered[i] ^= 0x01;
+                AssertInvalidCiphertext(() => CiphertextFormat.Open(Key, tampered, Context));
+            }
+        }
+
+        [Fact]
+        public void TruncatedEmptyAndExtendedBlobsAreInvalid()
+        {
+            byte[] blob = CiphertextFormat.Seal(Key, KeyId, MaterialId, new byte[] { 1, 2, 3, 4 }, null);
+            AssertInvalidCiphertext(() => CiphertextFormat.Open(Key, blob.Take(blob.Length - 1).ToArray(), null));
+            AssertInvalidCiphertext(() => CiphertextFormat.Open(Key, blob.Take(10).ToArray(), null));
+            AssertInvalidCiphertext(() => CiphertextFormat.Open(Key, new byte[0], null));
+            AssertInvalidCiphertext(() => CiphertextFormat.Open(Key, blob.Concat(Encoding.ASCII.GetBytes("bad_data")).ToArray(), null));
+        }
+
+        [Fact]
+        public void EachSealUsesAFreshNonce()
+        {
+            byte[] first = CiphertextFormat.Seal(Key, KeyId, MaterialId, new byte[] { 9 }, null);
+            byte[] second = CiphertextFormat.Seal(Key, KeyId, MaterialId, new byte[] { 9 }, null);
+            Assert.NotEqual(first.Skip(51).Take(12), second.Skip(51).Take(12));
+        }
+
+        private static void AssertInvalidCiphertext(Action action)
+        {
+            var error = Assert.Throws<KmsException>(action);
+            Assert.Equal("InvalidCiphertextException", error.ErrorCode);
+            Assert.Equal(string.Empty, error.Message);
+        }
+
+        private static byte[] FromHex(string hex) =>
+            Enumerable.Range(0, hex.Length / 2).Select(i => Convert.ToByte(hex.Substring(2 * i, 2), 16)).ToArray();
+    }
+}

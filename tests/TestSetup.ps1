@@ -1,0 +1,24 @@
+# Dot-sourced by every *.Tests.ps1 in BeforeAll: a private key store per test file, the built module, no AWS settings.
+$script:StoreHome = Join-Path ([IO.Path]::GetTempPath()) ("kmstools-pester-" + [guid]::NewGuid().ToString('N'))
+$env:KMSTOOLS_HOME = $script:StoreHome
+Remove-Item Env:AWS_REGION, Env:AWS_DEFAULT_REGION, Env:KMSTOOLS_ACCOUNT_ID -ErrorAction SilentlyContinue
+$script:ModuleManifest = Join-Path (Split-Path $PSScriptRoot -Parent) 'KmsTools.psd1'
+Import-Module $script:ModuleManifest -Force
+$script:OpenSsl = (Get-Command openssl -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
+$script:KeysFolder = Join-Path $script:StoreHome 'store-v1/111122223333/us-east-1/keys'
+
+function Set-TestKeyState {
+    # The lifecycle cmdlets (Disable-KmsKey, ...) come later; until then tests set a state in the store's own file.
+    param([string] $KeyId, [string] $State)
+    $path = Join-Path $script:KeysFolder "$KeyId.json"
+    $record = Get-Content $path -Raw | ConvertFrom-Json
+    $record.KeyState = $State
+    $record | ConvertTo-Json -Depth 5 | Set-Content $path
+}
+
+function Get-StoreSnapshot {
+    # Every file under the store with its content hash: "nothing written" means this does not change.
+    if (-not (Test-Path $script:StoreHome)) { return '' }
+    (Get-ChildItem $script:StoreHome -Recurse -File | Sort-Object FullName | ForEach-Object {
+        "$($_.FullName) $((Get-FileHash $_.FullName).Hash)" }) -join "`n"
+}
