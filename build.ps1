@@ -125,8 +125,10 @@ function Invoke-Demo {
     Invoke-Build
     Import-Module (Join-Path $Root 'KmsTools.psd1') -Force
     $alias = 'alias/kmstools-demo'
-    Write-Host "Key store: $(if ($env:KMSTOOLS_HOME) { $env:KMSTOOLS_HOME } else { 'the default location (see about_KmsTools)' })"
-    if (-not (Get-KmsAlias | Where-Object AliasName -eq $alias)) {
+    # -Verbose says which engine and store answer; the demo shows it rather than guessing the path.
+    $aliases = Get-KmsAlias -Verbose 4>&1
+    Write-Host ($aliases | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Select-Object -First 1).Message
+    if (-not ($aliases | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] -and $_.AliasName -eq $alias })) {
         $key = New-KmsKey -Description 'KmsTools demo key'
         New-KmsAlias -AliasName $alias -TargetKeyId $key.KeyId
         Write-Host "Created symmetric KMS key $($key.KeyId) with alias $alias."
