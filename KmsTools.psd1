@@ -15,6 +15,22 @@
         'Get-KmsKey'
         'New-KmsAlias'
         'Get-KmsAlias'
+        'Update-KmsAlias'
+        'Remove-KmsAlias'
+        'Update-KmsKeyDescription'
+        'Enable-KmsKey'
+        'Disable-KmsKey'
+        'Request-KmsKeyDeletion'
+        'Stop-KmsKeyDeletion'
+        'Enable-KmsKeyRotation'
+        'Disable-KmsKeyRotation'
+        'Get-KmsKeyRotationStatus'
+        'Invoke-KmsKeyRotation'
+        'Get-KmsKeyRotation'
+        'Add-KmsResourceTag'
+        'Remove-KmsResourceTag'
+        'Get-KmsResourceTag'
+        'Get-KmsPublicKey'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -20,5 +20,21 @@ namespace KmsTools
         ListKeysResponse ListKeys(ListKeysRequest request);
         void CreateAlias(CreateAliasRequest request);
         ListAliasesResponse ListAliases(ListAliasesRequest request);
+        void UpdateAlias(UpdateAliasRequest request);
+        void DeleteAlias(DeleteAliasRequest request);
+        void UpdateKeyDescription(UpdateKeyDescriptionRequest request);
+        void EnableKey(EnableKeyRequest request);
+        void DisableKey(DisableKeyRequest request);
+        ScheduleKeyDeletionResponse ScheduleKeyDeletion(ScheduleKeyDeletionRequest request);
+        CancelKeyDeletionResponse CancelKeyDeletion(CancelKeyDeletionRequest request);
+        void EnableKeyRotation(EnableKeyRotationRequest request);
+        void DisableKeyRotation(DisableKeyRotationRequest request);
+        GetKeyRotationStatusResponse GetKeyRotationStatus(GetKeyRotationStatusRequest request);
+        RotateKeyOnDemandResponse RotateKeyOnDemand(RotateKeyOnDemandRequest request);
+        ListKeyRotationsResponse ListKeyRotations(ListKeyRotationsRequest request);
+        void TagResource(TagResourceRequest request);
+        void UntagResource(UntagResourceRequest request);
+        ListResourceTagsResponse ListResourceTags(ListResourceTagsRequest request);
+        GetPublicKeyResponse GetPublicKey(GetPublicKeyRequest request);
     }
 }

@@ -82,6 +82,46 @@ namespace KmsTools.Commands
             }
         }
 
+        /// <summary>
+        /// Runs a KMS list operation page after page (all pages, as the AWS CLI does by default) and writes each item;
+        /// with <paramref name="singlePage"/> it stops after the first page and says in -Verbose where the next one starts.
+        /// </summary>
+        internal void RunPaged<TPage, TItem>(string operation, object target, Func<string, TPage> fetch,
+            Func<TPage, (IEnumerable<TItem> Items, string NextMarker)> split, string marker = null, bool singlePage = false,
+            Action<TItem> write = null)
+        {
+            do
+            {
+                TPage page = default(TPage);
+                bool fetched = false;
+                Run(operation, target, () => { page = fetch(marker); fetched = true; return null; });
+                if (!fetched) return;
+                var (items, next) = split(page);
+                foreach (TItem item in items)
+                {
+                    if (write != null) write(item);
+                    else WriteObject(item);
+                }
+                marker = next;
+                if (singlePage && marker != null)
+                {
+                    WriteVerbose($"{operation}: more results; pass -Marker '{marker}' for the next page.");
+                    return;
+                }
+            }
+            while (marker != null);
+        }
+
+        /// <summary>Tags from a hashtable (@{ team = 'ops' }), in the hashtable's order.</summary>
+        internal static List<Model.Tag> ToTags(IDictionary tags)
+        {
+            if (tags == null) return null;
+            var list = new List<Model.Tag>();
+            foreach (DictionaryEntry entry in tags)
+                list.Add(new Model.Tag { TagKey = Unwrap(entry.Key)?.ToString(), TagValue = Unwrap(entry.Value)?.ToString() ?? string.Empty });
+            return list;
+        }
+
         internal static List<string> ToList(string[] values) => values == null ? null : new List<string>(values);
 
         internal static bool? ToDryRun(SwitchParameter dryRun, IDictionary<string, object> bound) =>

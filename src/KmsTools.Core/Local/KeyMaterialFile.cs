@@ -38,6 +38,19 @@ namespace KmsTools.Local
         /// <summary>Reads the material with the given id, or null when the file has no such entry. The caller zeroes it.</summary>
         public static byte[] Read(string path, string keyMaterialId)
         {
+            List<KeyValuePair<string, byte[]>> all = ReadAll(path);
+            byte[] found = null;
+            foreach (var entry in all)
+            {
+                if (entry.Key == keyMaterialId) found = entry.Value;
+                else SecureBytes.Clear(entry.Value);
+            }
+            return found;
+        }
+
+        /// <summary>Every entry, in file order (oldest first). The caller zeroes the materials.</summary>
+        public static List<KeyValuePair<string, byte[]>> ReadAll(string path)
+        {
             byte[] content;
             try
             {
@@ -47,6 +60,7 @@ namespace KmsTools.Local
             {
                 throw KeyStore.Damaged(path, "the key material file is missing");
             }
+            var entries = new List<KeyValuePair<string, byte[]>>();
             try
             {
                 if (content.Length < Magic.Length + 1 || content[0] != Magic[0] || content[1] != Magic[1] ||
@@ -60,15 +74,17 @@ namespace KmsTools.Local
                     int length = (content[offset + 32] << 8) | content[offset + 33];
                     offset += 34;
                     if (offset + length > content.Length) throw KeyStore.Damaged(path, "the file is truncated");
-                    if (id == keyMaterialId)
-                    {
-                        var material = new byte[length];
-                        Buffer.BlockCopy(content, offset, material, 0, length);
-                        return material;
-                    }
+                    var material = new byte[length];
+                    Buffer.BlockCopy(content, offset, material, 0, length);
+                    entries.Add(new KeyValuePair<string, byte[]>(id, material));
                     offset += length;
                 }
-                return null;
+                return entries;
+            }
+            catch
+            {
+                foreach (var entry in entries) SecureBytes.Clear(entry.Value);
+                throw;
             }
             finally
             {

@@ -8,6 +8,13 @@ namespace KmsTools.Local
     /// A KMS key's metadata as the store keeps it (keys/&lt;key-id&gt;.json). It holds no secret:
     /// key material lives in a separate file (<see cref="KeyMaterialFile"/>) that only crypto operations read.
     /// </summary>
+    internal sealed class RotationRecord
+    {
+        public string KeyMaterialId { get; set; }
+        public DateTime RotationDate { get; set; }
+        public string RotationType { get; set; }
+    }
+
     internal sealed class KeyRecord
     {
         public int FormatVersion { get; set; } = 1;
@@ -26,6 +33,13 @@ namespace KmsTools.Local
         public byte[] PublicKey { get; set; }
 
         public List<Tag> Tags { get; set; } = new List<Tag>();
+
+        public bool KeyRotationEnabled { get; set; }
+        public int? RotationPeriodInDays { get; set; }
+        public DateTime? NextRotationDate { get; set; }
+
+        /// <summary>Completed rotations, oldest first; the key's first material is not a rotation.</summary>
+        public List<RotationRecord> Rotations { get; set; } = new List<RotationRecord>();
 
         public bool IsSymmetricEncryption =>
             KeySpec == Model.KeySpec.SYMMETRIC_DEFAULT && KeyUsage == Model.KeyUsage.ENCRYPT_DECRYPT;

@@ -53,8 +53,7 @@ namespace KmsTools.Local
 
         public KeyRecord TryReadKey(string keyId) => ReadJson<KeyRecord>(MetadataPath(keyId));
 
-        public byte[] ReadKeyMaterial(string keyId, string keyMaterialId) =>
-            KeyMaterialFile.Read(Path.Combine(KeysFolder, keyId + ".key"), keyMaterialId);
+        public byte[] ReadKeyMaterial(string keyId, string keyMaterialId) => KeyMaterialFile.Read(MaterialPath(keyId), keyMaterialId);
 
         /// <summary>Writes material first and metadata last: a key exists once its metadata does, so a crash in between leaves no half key.</summary>
         public void CreateKey(KeyRecord record, IList<KeyValuePair<string, byte[]>> materials)
@@ -63,7 +62,7 @@ namespace KmsTools.Local
             byte[] material = KeyMaterialFile.Serialize(materials);
             try
             {
-                if (!AtomicFile.TryCreate(Path.Combine(KeysFolder, record.KeyId + ".key"), material))
+                if (!AtomicFile.TryCreate(MaterialPath(record.KeyId), material))
                     throw new KmsException(KmsErrorCodes.KMSInternal, "Key id collision for " + record.KeyId + ".");
             }
             finally
@@ -74,8 +73,52 @@ namespace KmsTools.Local
                 throw new KmsException(KmsErrorCodes.KMSInternal, "Key id collision for " + record.KeyId + ".");
         }
 
-        /// <summary>Replaces a key's metadata in one atomic step.</summary>
+        /// <summary>Replaces a key's metadata in one atomic step. Call it under <see cref="LockKey"/>.</summary>
         public void ReplaceKey(KeyRecord record) => AtomicFile.Replace(MetadataPath(record.KeyId), Serialize(record));
+
+        /// <summary>Adds key material (rotation). Call it under <see cref="LockKey"/>, before the metadata names the new material.</summary>
+        public void AddKeyMaterial(string keyId, string keyMaterialId, byte[] material)
+        {
+            string path = MaterialPath(keyId);
+            List<KeyValuePair<string, byte[]>> all = KeyMaterialFile.ReadAll(path);
+            byte[] content = null;
+            try
+            {
+                all.Add(new KeyValuePair<string, byte[]>(keyMaterialId, material));
+                content = KeyMaterialFile.Serialize(all);
+                AtomicFile.Replace(path, content);
+            }
+            finally
+            {
+                foreach (var entry in all) if (entry.Value != material) SecureBytes.Clear(entry.Value);
+                SecureBytes.Clear(content);
+            }
+        }
+
+        /// <summary>Deletes a key: metadata first, so the key is gone at once; then its material.</summary>
+        public void DeleteKey(string keyId)
+        {
+            TryDeleteFile(MetadataPath(keyId));
+            TryDeleteFile(MaterialPath(keyId));
+        }
+
+        /// <summary>Serializes read-modify-write updates of one key across threads and processes.</summary>
+        public IDisposable LockKey(string keyId)
+        {
+            EnsureFolder(KeysFolder);
+            return FileLock.Acquire(Path.Combine(KeysFolder, keyId + ".lock"));
+        }
+
+        /// <summary>Serializes updates and deletion of one alias across threads and processes.</summary>
+        public IDisposable LockAlias(string aliasName)
+        {
+            EnsureFolder(AliasesFolder);
+            return FileLock.Acquire(Path.ChangeExtension(AliasPath(aliasName), ".lock"));
+        }
+
+        public void ReplaceAlias(AliasRecord alias) => AtomicFile.Replace(AliasPath(alias.AliasName), Serialize(alias));
+
+        public void DeleteAlias(string aliasName) => TryDeleteFile(AliasPath(aliasName));
 
         /// <summary>Key ids in ordinal order (ListKeys pages by it).</summary>
         public IEnumerable<string> ListKeyIds()
@@ -114,6 +157,19 @@ namespace KmsTools.Local
                 $"The local key store file '{path}' is damaged or not a KmsTools file ({reason}). Restore it from a backup or move it out of the store; the rest of the store keeps working.");
 
         private string MetadataPath(string keyId) => Path.Combine(KeysFolder, keyId + ".json");
+
+        private string MaterialPath(string keyId) => Path.Combine(KeysFolder, keyId + ".key");
+
+        private static void TryDeleteFile(string path)
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (DirectoryNotFoundException)
+            {
+            }
+        }
 
         private string AliasPath(string aliasName)
         {

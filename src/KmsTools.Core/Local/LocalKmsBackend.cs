@@ -13,7 +13,7 @@ namespace KmsTools.Local
     /// <see cref="KeyStore"/>. Every request is validated, its key resolved and checked, and DryRun honoured
     /// before any key generation or decryption, so a doomed request costs microseconds.
     /// </summary>
-    public sealed class LocalKmsBackend : IKmsBackend
+    public sealed partial class LocalKmsBackend : IKmsBackend
     {
         private static readonly Regex AliasNamePattern = new Regex("^[a-zA-Z0-9:/_-]+$", RegexOptions.CultureInvariant);
         private readonly KeyStore _store;
@@ -90,7 +90,7 @@ namespace KmsTools.Local
                         "The key ID in the request does not identify a CMK that can perform this operation.", "KeyId");
             }
             // A blob names its key; a key this store does not have means the blob is not one of ours (or was altered).
-            KeyRecord key = _store.TryReadKey(header.KeyId) ?? throw CiphertextFormat.InvalidCiphertext();
+            KeyRecord key = LoadKey(header.KeyId) ?? throw CiphertextFormat.InvalidCiphertext();
             RequireUsable(key);
             if (!key.IsSymmetricEncryption)
                 throw CiphertextFormat.InvalidCiphertext();
@@ -186,7 +186,7 @@ namespace KmsTools.Local
             request = request ?? new ListKeysRequest();
             int limit = request.Limit ?? 100;
             Validation.Range("Limit", limit, 1, 1000);
-            IEnumerable<string> ids = _store.ListKeyIds();
+            IEnumerable<string> ids = _store.ListKeyIds().Where(id => LoadKey(id) != null);
             if (request.Marker != null)
             {
                 Validation.Length("Marker", request.Marker, 1, 1024);
@@ -264,9 +264,9 @@ namespace KmsTools.Local
 
         internal string AliasArnOf(string aliasName) => $"arn:{_partition}:kms:{Region}:{Options.AccountId}:{aliasName}";
 
-        private static void ValidateKeyId(string member, string keyId) => Validation.Length(member, keyId, 1, 2048);
+        internal static void ValidateKeyId(string member, string keyId) => Validation.Length(member, keyId, 1, 2048);
 
-        private KeyRecord ResolveKey(string input, string member = "KeyId")
+        internal KeyRecord ResolveKey(string input, string member = "KeyId")
         {
             KeyIdentifier id = KeyIdentifier.Parse(input) ??
                                throw new KmsException(KmsErrorCodes.NotFound, $"Invalid keyId '{input}'", member);
@@ -286,12 +286,12 @@ namespace KmsTools.Local
                                     throw new KmsException(KmsErrorCodes.NotFound, $"Alias {AliasArnOf(id.Name)} is not found.", member);
                 keyId = alias.TargetKeyId;
             }
-            return _store.TryReadKey(keyId) ??
+            return LoadKey(keyId) ??
                    throw new KmsException(KmsErrorCodes.NotFound, $"Key '{ArnOf(keyId)}' does not exist", member);
         }
 
         /// <summary>The key-state table of kms-semantics.md, shared by every crypto operation.</summary>
-        private void RequireUsable(KeyRecord key)
+        internal void RequireUsable(KeyRecord key)
         {
             string arn = ArnOf(key.KeyId);
             switch (key.KeyState)
@@ -333,7 +333,7 @@ namespace KmsTools.Local
             _store.ReadKeyMaterial(key.KeyId, key.CurrentKeyMaterialId) ??
             throw KeyStore.Damaged(key.KeyId + ".key", "the current key material " + key.CurrentKeyMaterialId + " is missing");
 
-        private static void ValidateAliasName(string aliasName)
+        internal static void ValidateAliasName(string aliasName)
         {
             Validation.Length("AliasName", aliasName, 1, 256);
             if (!AliasNamePattern.IsMatch(aliasName))
@@ -346,7 +346,7 @@ namespace KmsTools.Local
                     $"Alias {aliasName} begins with the reserved prefix alias/aws/, which names AWS managed keys. Choose another name.", "AliasName");
         }
 
-        private static void ValidateTags(IList<Tag> tags)
+        internal static void ValidateTags(IList<Tag> tags)
         {
             if (tags == null) return;
             if (tags.Count > 50) throw new KmsException(KmsErrorCodes.Tag, "Too many tags", "Tags");
@@ -362,7 +362,7 @@ namespace KmsTools.Local
             }
         }
 
-        private KeyMetadata MetadataOf(KeyRecord key)
+        internal KeyMetadata MetadataOf(KeyRecord key)
         {
             bool enabled = key.KeyState == KeyState.Enabled;
             return new KeyMetadata
@@ -393,9 +393,9 @@ namespace KmsTools.Local
         private static Dictionary<string, string> Copy(Dictionary<string, string> context) =>
             context == null ? new Dictionary<string, string>() : new Dictionary<string, string>(context, StringComparer.Ordinal);
 
-        private static string NewKeyMaterialId() => Hex.ToLower(RandomBytes(32));
+        internal static string NewKeyMaterialId() => Hex.ToLower(RandomBytes(32));
 
-        private static byte[] RandomBytes(int count)
+        internal static byte[] RandomBytes(int count)
         {
             var bytes = new byte[count];
             using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(bytes);

@@ -13,18 +13,9 @@ namespace KmsTools.Commands
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
 
-        protected override void ProcessRecord()
-        {
-            string marker = null;
-            do
-            {
-                ListAliasesResponse page = null;
-                Run("ListAliases", KeyId, () => { page = Backend.ListAliases(new ListAliasesRequest { KeyId = KeyId, Marker = marker }); return null; });
-                if (page == null) return;
-                foreach (AliasListEntry alias in page.Aliases) WriteObject(alias);
-                marker = page.Truncated ? page.NextMarker : null;
-            }
-            while (marker != null);
-        }
+        protected override void ProcessRecord() =>
+            RunPaged("ListAliases", KeyId,
+                marker => Backend.ListAliases(new ListAliasesRequest { KeyId = KeyId, Marker = marker }),
+                page => (page.Aliases, page.Truncated ? page.NextMarker : null));
     }
 }

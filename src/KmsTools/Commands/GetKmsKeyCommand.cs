@@ -4,37 +4,44 @@ using KmsTools.Model;
 
 namespace KmsTools.Commands
 {
-    /// <summary>DescribeKey for one key; every key of the region (ListKeys, all pages, then DescribeKey) when no KeyId is given.</summary>
-    [Cmdlet(VerbsCommon.Get, "KmsKey")]
+    /// <summary>DescribeKey for one key; without KeyId, every key of the region (ListKeys, all pages, then DescribeKey).</summary>
+    [Cmdlet(VerbsCommon.Get, "KmsKey", DefaultParameterSetName = ListSet)]
     [OutputType(typeof(KeyMetadata))]
     public sealed class GetKmsKeyCommand : KmsCmdlet
     {
-        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        private const string ListSet = "List";
+        private const string DescribeSet = "Describe";
+
+        [Parameter(ParameterSetName = DescribeSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
 
-        [Parameter]
+        [Parameter(ParameterSetName = DescribeSet)]
         public string[] GrantTokens { get; set; }
+
+        /// <summary>Keys per ListKeys page, 1 to 1000. With -Limit or -Marker only that one page is returned.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateRange(1, 1000)]
+        public int Limit { get; set; } = 100;
+
+        /// <summary>Where a page starts: the NextMarker that -Verbose reports for the previous page.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        public string Marker { get; set; }
 
         protected override void ProcessRecord()
         {
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(KeyId)))
+            if (ParameterSetName == DescribeSet)
             {
                 Run("DescribeKey", KeyId, () => Backend.DescribeKey(new DescribeKeyRequest { KeyId = KeyId, GrantTokens = ToList(GrantTokens) }).KeyMetadata);
                 return;
             }
-            string marker = null;
-            do
-            {
-                ListKeysResponse page = null;
-                Run("ListKeys", null, () => { page = Backend.ListKeys(new ListKeysRequest { Marker = marker }); return null; });
-                if (page == null) return;
-                foreach (KeyListEntry entry in page.Keys)
-                    Run("DescribeKey", entry.KeyId, () => Backend.DescribeKey(new DescribeKeyRequest { KeyId = entry.KeyId }).KeyMetadata);
-                marker = page.Truncated ? page.NextMarker : null;
-            }
-            while (marker != null);
+            bool singlePage = MyInvocation.BoundParameters.ContainsKey(nameof(Limit)) || MyInvocation.BoundParameters.ContainsKey(nameof(Marker));
+            RunPaged("ListKeys", null,
+                marker => Backend.ListKeys(new ListKeysRequest { Limit = Limit, Marker = marker }),
+                page => (page.Keys, page.Truncated ? page.NextMarker : null),
+                Marker, singlePage,
+                entry => Run("DescribeKey", entry.KeyId, () => Backend.DescribeKey(new DescribeKeyRequest { KeyId = entry.KeyId }).KeyMetadata));
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Collections.Generic;
 using System.Management.Automation;
 using KmsTools.Infrastructure;
 using KmsTools.Model;
@@ -37,15 +36,6 @@ namespace KmsTools.Commands
                 KeyUsage = KeyUsage,
                 Tags = ToTags(Tags),
             }).KeyMetadata);
-        }
-
-        private static List<Tag> ToTags(Hashtable tags)
-        {
-            if (tags == null) return null;
-            var list = new List<Tag>();
-            foreach (DictionaryEntry entry in tags)
-                list.Add(new Tag { TagKey = entry.Key?.ToString(), TagValue = entry.Value?.ToString() ?? string.Empty });
-            return list;
         }
     }
 }

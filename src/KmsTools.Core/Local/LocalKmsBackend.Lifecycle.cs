@@ -1,0 +1,374 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using KmsTools.Crypto;
+using KmsTools.Model;
+
+namespace KmsTools.Local
+{
+    // The key lifecycle: state changes, scheduled deletion, aliases, rotation, tags and public keys.
+    // Every change is a read-modify-write of one key (or alias) under its lock, re-reading inside the lock,
+    // so concurrent processes never lose each other's updates.
+    public sealed partial class LocalKmsBackend
+    {
+        private const int OnDemandRotationLimit = 25;
+        private const int DefaultRotationPeriodInDays = 365;
+
+        /// <summary>
+        /// Reads a key and brings it up to date with the clock: a key whose deletion date has passed is deleted
+        /// (with its aliases) and reads as absent; an enabled key whose automatic rotation date has passed is rotated.
+        /// </summary>
+        internal KeyRecord LoadKey(string keyId)
+        {
+            KeyRecord key = _store.TryReadKey(keyId);
+            if (key == null) return null;
+            DateTime now = DateTime.UtcNow;
+            if (key.KeyState == KeyState.PendingDeletion && key.DeletionDate <= now)
+            {
+                PurgeKey(keyId);
+                return null;
+            }
+            if (key.KeyRotationEnabled && key.KeyState == KeyState.Enabled && key.NextRotationDate <= now)
+                return Update(key.KeyId, fresh =>
+                {
+                    if (fresh.KeyRotationEnabled && fresh.NextRotationDate <= DateTime.UtcNow) Rotate(fresh, "AUTOMATIC");
+                    return fresh;
+                });
+            return key;
+        }
+
+        public void UpdateKeyDescription(UpdateKeyDescriptionRequest request)
+        {
+            Require(request);
+            ValidateKeyId("KeyId", request.KeyId);
+            Validation.Length("Description", request.Description, 0, 8192);
+            Change(request.KeyId, key =>
+            {
+                RequireNotPendingDeletion(key);
+                key.Description = request.Description;
+            });
+        }
+
+        public void EnableKey(EnableKeyRequest request)
+        {
+            Require(request);
+            ValidateKeyId("KeyId", request.KeyId);
+            Change(request.KeyId, key =>
+            {
+                RequireNotPendingDeletion(key);
+                key.KeyState = KeyState.Enabled;
+            });
+        }
+
+        public void DisableKey(DisableKeyRequest request)
+        {
+            Require(request);
+            ValidateKeyId("KeyId", request.KeyId);
+            Change(request.KeyId, key =>
+            {
+                RequireNotPendingDeletion(key);
+                key.KeyState = KeyState.Disabled;
+            });
+        }
+
+        public ScheduleKeyDeletionResponse ScheduleKeyDeletion(ScheduleKeyDeletionRequest request)
+        {
+            Require(request);
+            ValidateKeyId("KeyId", request.KeyId);
+            int days = request.PendingWindowInDays ?? 30;
+            // The model allows 1..365; KMS itself accepts 7..30.
+            Validation.Range("PendingWindowInDays", days, 7, 30);
+            return Update(ResolveKey(request.KeyId).KeyId, key =>
+            {
+                RequireNotPendingDeletion(key);
+                key.KeyState = KeyState.PendingDeletion;
+                key.DeletionDate = DateTime.UtcNow.AddDays(days);
+                key.PendingDeletionWindowInDays = days;
+                return new ScheduleKeyDeletionResponse
+                {
+                    KeyId = ArnOf(key.KeyId), DeletionDate = key.DeletionDate, KeyState = key.KeyState, PendingWindowInDays = days,
+                };
+            });
+        }
+
+        public CancelKeyDeletionResponse CancelKeyDeletion(CancelKeyDeletionRequest request)
+        {
+            Require(request);
+            ValidateKeyId("KeyId", request.KeyId);
+            return Update(ResolveKey(request.KeyId).KeyId, key =>
+            {
+                if (key.KeyState != KeyState.PendingDeletion)
+                    throw new KmsException(KmsErrorCodes.KMSInvalidState, $"{ArnOf(key.KeyId)} is not pending deletion.", "KeyId");
+                // KMS returns a key whose deletion is cancelled to Disabled, never straight to Enabled.
+                key.KeyState = KeyState.Disabled;
+                key.DeletionDate = null;
+                key.PendingDeletionWindowInDays = null;
+                return new CancelKeyDeletionResponse { KeyId = ArnOf(key.KeyId) };
+            });
+        }
+
+        public void UpdateAlias(UpdateAliasRequest request)
+        {
+            Require(request);
+            ValidateAliasName(request.AliasName);
+            ValidateKeyId("TargetKeyId", request.TargetKeyId);
+            KeyIdentifier target = KeyIdentifier.Parse(request.TargetKeyId);
+            if (target != null && target.IsAlias)
+                throw new KmsException(KmsErrorCodes.Validation, "Aliases must refer to keys. Not aliases", "TargetKeyId");
+            KeyRecord newTarget = ResolveKey(request.TargetKeyId, "TargetKeyId");
+            RequireNotPendingDeletion(newTarget, "TargetKeyId");
+            using (_store.LockAlias(request.AliasName))
+            {
+                AliasRecord alias = _store.TryReadAlias(request.AliasName) ?? throw AliasNotFound(request.AliasName);
+                KeyRecord oldTarget = _store.TryReadKey(alias.TargetKeyId);
+                if (oldTarget != null && (oldTarget.KeySpec != newTarget.KeySpec || oldTarget.KeyUsage != newTarget.KeyUsage))
+                    throw new KmsException(KmsErrorCodes.Validation,
+                        $"Alias {request.AliasName} points to a {oldTarget.KeySpec} {oldTarget.KeyUsage} key; its new target must have the same key spec and key usage, not {newTarget.KeySpec} {newTarget.KeyUsage}.", "TargetKeyId");
+                alias.TargetKeyId = newTarget.KeyId;
+                alias.LastUpdatedDate = DateTime.UtcNow;
+                _store.ReplaceAlias(alias);
+            }
+        }
+
+        public void DeleteAlias(DeleteAliasRequest request)
+        {
+            Require(request);
+            ValidateAliasName(request.AliasName);
+            using (_store.LockAlias(request.AliasName))
+            {
+                if (_store.TryReadAlias(request.AliasName) == null) throw AliasNotFound(request.AliasName);
+                _store.DeleteAlias(request.AliasName);
+            }
+        }
+
+        public void EnableKeyRotation(EnableKeyRotationRequest request)
+        {
+            Require(request);
+            ValidateKeyId("KeyId", request.KeyId);
+            int period = request.RotationPeriodInDays ?? DefaultRotationPeriodInDays;
+            Validation.Range("RotationPeriodInDays", period, 90, 2560);
+            Change(request.KeyId, key =>
+            {
+                RequireRotatable(key);
+                key.KeyRotationEnabled = true;
+                key.RotationPeriodInDays = period;
+                key.NextRotationDate = DateTime.UtcNow.AddDays(period);
+            });
+        }
+
+        public void DisableKeyRotation(DisableKeyRotationRequest request)
+        {
+            Require(request);
+            ValidateKeyId("KeyId", request.KeyId);
+            Change(request.KeyId, key =>
+            {
+                RequireRotatable(key);
+                key.KeyRotationEnabled = false;
+                key.NextRotationDate = null;
+            });
+        }
+
+        public GetKeyRotationStatusResponse GetKeyRotationStatus(GetKeyRotationStatusRequest request)
+        {
+            Require(request);
+            ValidateKeyId("KeyId", request.KeyId);
+            KeyRecord key = ResolveKey(request.KeyId);
+            RequireSymmetric(key);
+            return new GetKeyRotationStatusResponse
+            {
+                KeyId = key.KeyId,
+                KeyRotationEnabled = key.KeyRotationEnabled,
+                RotationPeriodInDays = key.KeyRotationEnabled ? key.RotationPeriodInDays : null,
+                NextRotationDate = key.KeyRotationEnabled ? key.NextRotationDate : null,
+                OnDemandRotationStartDate = key.Rotations.LastOrDefault(r => r.RotationType == "ON_DEMAND")?.RotationDate,
+            };
+        }
+
+        public RotateKeyOnDemandResponse RotateKeyOnDemand(RotateKeyOnDemandRequest request)
+        {
+            Require(request);
+            ValidateKeyId("KeyId", request.KeyId);
+            return Update(ResolveKey(request.KeyId).KeyId, key =>
+            {
+                RequireUsable(key); // the recorded order: key state before key spec
+                if (!key.IsSymmetricEncryption)
+                    throw new KmsException(KmsErrorCodes.UnsupportedOperation, string.Empty, "KeyId");
+                if (key.Rotations.Count(r => r.RotationType == "ON_DEMAND") >= OnDemandRotationLimit)
+                    throw new KmsException(KmsErrorCodes.LimitExceeded,
+                        $"The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: {ArnOf(key.KeyId)}", "KeyId");
+                Rotate(key, "ON_DEMAND");
+                return new RotateKeyOnDemandResponse { KeyId = ArnOf(key.KeyId) };
+            });
+        }
+
+        public ListKeyRotationsResponse ListKeyRotations(ListKeyRotationsRequest request)
+        {
+            Require(request);
+            ValidateKeyId("KeyId", request.KeyId);
+            int limit = request.Limit ?? 100;
+            Validation.Range("Limit", limit, 1, 1000);
+            KeyRecord key = ResolveKey(request.KeyId);
+            RequireSymmetric(key);
+            return Page(key.Rotations, request.Marker, limit, r => new RotationsListEntry
+            {
+                KeyId = key.KeyId, KeyMaterialId = r.KeyMaterialId, RotationDate = r.RotationDate, RotationType = r.RotationType,
+            }, (rotations, next, truncated) => new ListKeyRotationsResponse { Rotations = rotations, NextMarker = next, Truncated = truncated });
+        }
+
+        public void TagResource(TagResourceRequest request)
+        {
+            Require(request);
+            ValidateKeyId("KeyId", request.KeyId);
+            Validation.Required("Tags", request.Tags);
+            ValidateTags(request.Tags);
+            Change(request.KeyId, key =>
+            {
+                RequireNotPendingDeletion(key);
+                foreach (Tag tag in request.Tags)
+                {
+                    Tag existing = key.Tags.FirstOrDefault(t => t.TagKey == tag.TagKey);
+                    if (existing != null) existing.TagValue = tag.TagValue; // an updated tag keeps its place
+                    else key.Tags.Add(new Tag { TagKey = tag.TagKey, TagValue = tag.TagValue });
+                }
+                if (key.Tags.Count > 50) throw new KmsException(KmsErrorCodes.Tag, "Too many tags", "Tags");
+            });
+        }
+
+        public void UntagResource(UntagResourceRequest request)
+        {
+            Require(request);
+            ValidateKeyId("KeyId", request.KeyId);
+            Validation.Required("TagKeys", request.TagKeys);
+            foreach (string tagKey in request.TagKeys) Validation.Length("TagKeys", tagKey, 1, 128);
+            Change(request.KeyId, key =>
+            {
+                RequireNotPendingDeletion(key);
+                key.Tags.RemoveAll(t => request.TagKeys.Contains(t.TagKey));
+            });
+        }
+
+        public ListResourceTagsResponse ListResourceTags(ListResourceTagsRequest request)
+        {
+            Require(request);
+            ValidateKeyId("KeyId", request.KeyId);
+            int limit = request.Limit ?? 50;
+            Validation.Range("Limit", limit, 1, 50);
+            KeyRecord key = ResolveKey(request.KeyId);
+            return Page(key.Tags, request.Marker, limit, t => new Tag { TagKey = t.TagKey, TagValue = t.TagValue },
+                (tags, next, truncated) => new ListResourceTagsResponse { Tags = tags, NextMarker = next, Truncated = truncated });
+        }
+
+        public GetPublicKeyResponse GetPublicKey(GetPublicKeyRequest request)
+        {
+            Require(request);
+            ValidateKeyId("KeyId", request.KeyId);
+            Validation.GrantTokens(request.GrantTokens);
+            KeyRecord key = ResolveKey(request.KeyId);
+            RequireUsable(key);
+            if (key.PublicKey == null)
+                throw new KmsException(KmsErrorCodes.UnsupportedOperation,
+                    $"{ArnOf(key.KeyId)} is a {key.KeySpec} key, which has no public key. GetPublicKey needs an asymmetric KMS key.", "KeyId");
+            KeyMetadata metadata = MetadataOf(key);
+            return new GetPublicKeyResponse
+            {
+                KeyId = ArnOf(key.KeyId),
+                PublicKey = key.PublicKey,
+                CustomerMasterKeySpec = key.KeySpec,
+                KeySpec = key.KeySpec,
+                KeyUsage = key.KeyUsage,
+                EncryptionAlgorithms = metadata.EncryptionAlgorithms,
+                SigningAlgorithms = metadata.SigningAlgorithms,
+                KeyAgreementAlgorithms = metadata.KeyAgreementAlgorithms,
+            };
+        }
+
+        // ---- helpers ------------------------------------------------------------------------------
+
+        private void Change(string keyIdInput, Action<KeyRecord> change) =>
+            Update(ResolveKey(keyIdInput).KeyId, key => { change(key); return 0; });
+
+        /// <summary>Read-modify-write of one key under its lock; the change sees the latest record, and throws to change nothing.</summary>
+        private T Update<T>(string keyId, Func<KeyRecord, T> change)
+        {
+            using (_store.LockKey(keyId))
+            {
+                KeyRecord key = _store.TryReadKey(keyId) ?? throw new KmsException(KmsErrorCodes.NotFound, $"Key '{ArnOf(keyId)}' does not exist", "KeyId");
+                T result = change(key);
+                _store.ReplaceKey(key);
+                return result;
+            }
+        }
+
+        /// <summary>New key material: written to the material file first, then named current in the metadata (by the caller's Update).</summary>
+        private void Rotate(KeyRecord key, string rotationType)
+        {
+            string materialId = NewKeyMaterialId();
+            byte[] material = RandomBytes(CiphertextFormat.KeyMaterialLength);
+            try
+            {
+                _store.AddKeyMaterial(key.KeyId, materialId, material);
+            }
+            finally
+            {
+                SecureBytes.Clear(material);
+            }
+            DateTime now = DateTime.UtcNow;
+            key.CurrentKeyMaterialId = materialId;
+            key.Rotations.Add(new RotationRecord { KeyMaterialId = materialId, RotationDate = now, RotationType = rotationType });
+            if (key.KeyRotationEnabled) key.NextRotationDate = now.AddDays(key.RotationPeriodInDays ?? DefaultRotationPeriodInDays);
+        }
+
+        private void PurgeKey(string keyId)
+        {
+            using (_store.LockKey(keyId))
+            {
+                KeyRecord key = _store.TryReadKey(keyId);
+                if (key == null || key.KeyState != KeyState.PendingDeletion || !(key.DeletionDate <= DateTime.UtcNow)) return;
+                _store.DeleteKey(keyId);
+            }
+            foreach (AliasRecord alias in _store.ListAliases().Where(a => a.TargetKeyId == keyId).ToList())
+                using (_store.LockAlias(alias.AliasName))
+                    _store.DeleteAlias(alias.AliasName);
+        }
+
+        private void RequireNotPendingDeletion(KeyRecord key, string member = "KeyId")
+        {
+            if (key.KeyState == KeyState.PendingDeletion)
+                throw new KmsException(KmsErrorCodes.KMSInvalidState, $"{ArnOf(key.KeyId)} is pending deletion.", member);
+        }
+
+        private void RequireRotatable(KeyRecord key)
+        {
+            if (key.KeyState == KeyState.Disabled)
+                throw new KmsException(KmsErrorCodes.Disabled, $"{ArnOf(key.KeyId)} is disabled.", "KeyId");
+            RequireNotPendingDeletion(key);
+            RequireSymmetric(key);
+        }
+
+        private static void RequireSymmetric(KeyRecord key)
+        {
+            if (!key.IsSymmetricEncryption)
+                throw new KmsException(KmsErrorCodes.UnsupportedOperation, string.Empty, "KeyId");
+        }
+
+        private KmsException AliasNotFound(string aliasName) =>
+            new KmsException(KmsErrorCodes.NotFound, $"Alias {AliasArnOf(aliasName)} is not found.", "AliasName");
+
+        private static void Require(object request)
+        {
+            if (request == null) throw new ArgumentNullException(nameof(request));
+        }
+
+        /// <summary>KMS-style paging over a list: Marker is the index of the next item, as an opaque string.</summary>
+        private static TResponse Page<TItem, TEntry, TResponse>(IList<TItem> items, string marker, int limit, Func<TItem, TEntry> map,
+            Func<List<TEntry>, string, bool, TResponse> respond)
+        {
+            int start = 0;
+            if (marker != null && (!int.TryParse(marker, out start) || start < 0 || start > items.Count))
+                throw new KmsException(KmsErrorCodes.InvalidMarker, $"Invalid marker '{marker}'. Pass the NextMarker of the previous page.", "Marker");
+            List<TEntry> page = items.Skip(start).Take(limit).Select(map).ToList();
+            bool truncated = start + page.Count < items.Count;
+            return respond(page, truncated ? (start + page.Count).ToString() : null, truncated);
+        }
+    }
+}

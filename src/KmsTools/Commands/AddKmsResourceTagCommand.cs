@@ -1,0 +1,28 @@
+using System.Collections;
+using System.Management.Automation;
+using KmsTools.Infrastructure;
+using KmsTools.Model;
+
+namespace KmsTools.Commands
+{
+    /// <summary>TagResource: adds tags to a key, or replaces the values of tags it has.</summary>
+    [Cmdlet(VerbsCommon.Add, "KmsResourceTag", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    public sealed class AddKmsResourceTagCommand : KmsCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyString]
+        [ArgumentCompleter(typeof(KeyIdCompleter))]
+        public string KeyId { get; set; }
+
+        /// <summary>Tags as a hashtable: @{ team = 'ops'; env = 'prod' }.</summary>
+        [Parameter(Mandatory = true, Position = 1)]
+        [Alias("Tag")]
+        public Hashtable Tags { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (!ShouldProcess(KeyId, "Tag key with " + string.Join(", ", ToTags(Tags).ConvertAll(t => $"{t.TagKey}={t.TagValue}")))) return;
+            Run("TagResource", KeyId, () => { Backend.TagResource(new TagResourceRequest { KeyId = KeyId, Tags = ToTags(Tags) }); return null; });
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using System.Management.Automation;
+using KmsTools.Infrastructure;
+using KmsTools.Model;
+
+namespace KmsTools.Commands
+{
+    /// <summary>GetPublicKey: the public key of an asymmetric KMS key, as DER, base64 and PEM.</summary>
+    [Cmdlet(VerbsCommon.Get, "KmsPublicKey")]
+    [OutputType(typeof(GetPublicKeyResponse))]
+    public sealed class GetKmsPublicKeyCommand : KmsCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyString]
+        [ArgumentCompleter(typeof(KeyIdCompleter))]
+        public string KeyId { get; set; }
+
+        [Parameter]
+        public string[] GrantTokens { get; set; }
+
+        protected override void ProcessRecord() =>
+            Run("GetPublicKey", KeyId, () => Backend.GetPublicKey(new GetPublicKeyRequest { KeyId = KeyId, GrantTokens = ToList(GrantTokens) }));
+    }
+}

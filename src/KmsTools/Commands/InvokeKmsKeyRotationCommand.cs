@@ -1,0 +1,23 @@
+using System.Management.Automation;
+using KmsTools.Infrastructure;
+using KmsTools.Model;
+
+namespace KmsTools.Commands
+{
+    /// <summary>RotateKeyOnDemand: new key material now; new blobs use it, older blobs keep decrypting.</summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "KmsKeyRotation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(RotateKeyOnDemandResponse))]
+    public sealed class InvokeKmsKeyRotationCommand : KmsCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyString]
+        [ArgumentCompleter(typeof(KeyIdCompleter))]
+        public string KeyId { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (!ShouldProcess(KeyId, "Rotate key material now")) return;
+            Run("RotateKeyOnDemand", KeyId, () => Backend.RotateKeyOnDemand(new RotateKeyOnDemandRequest { KeyId = KeyId }));
+        }
+    }
+}

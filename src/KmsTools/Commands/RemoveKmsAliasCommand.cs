@@ -1,0 +1,22 @@
+using System.Management.Automation;
+using KmsTools.Infrastructure;
+using KmsTools.Model;
+
+namespace KmsTools.Commands
+{
+    /// <summary>DeleteAlias: removes an alias; the key it named is not affected.</summary>
+    [Cmdlet(VerbsCommon.Remove, "KmsAlias", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    public sealed class RemoveKmsAliasCommand : KmsCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyString]
+        [ArgumentCompleter(typeof(KeyIdCompleter))]
+        public string AliasName { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (!ShouldProcess(AliasName, "Delete alias")) return;
+            Run("DeleteAlias", AliasName, () => { Backend.DeleteAlias(new DeleteAliasRequest { AliasName = AliasName }); return null; });
+        }
+    }
+}

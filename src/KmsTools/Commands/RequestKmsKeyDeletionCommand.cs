@@ -1,0 +1,28 @@
+using System.Management.Automation;
+using KmsTools.Infrastructure;
+using KmsTools.Model;
+
+namespace KmsTools.Commands
+{
+    /// <summary>ScheduleKeyDeletion: the key goes to PendingDeletion and is deleted, with its aliases, once the window passes.</summary>
+    [Cmdlet(VerbsLifecycle.Request, "KmsKeyDeletion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(ScheduleKeyDeletionResponse))]
+    public sealed class RequestKmsKeyDeletionCommand : KmsCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyString]
+        [ArgumentCompleter(typeof(KeyIdCompleter))]
+        public string KeyId { get; set; }
+
+        /// <summary>Days until deletion, 7 to 30 (default 30). Stop-KmsKeyDeletion cancels within the window.</summary>
+        [Parameter]
+        public int PendingWindowInDays { get; set; } = 30;
+
+        protected override void ProcessRecord()
+        {
+            if (!ShouldProcess(KeyId, $"Schedule deletion in {PendingWindowInDays} days (data encrypted under it becomes unrecoverable)")) return;
+            Run("ScheduleKeyDeletion", KeyId, () => Backend.ScheduleKeyDeletion(
+                new ScheduleKeyDeletionRequest { KeyId = KeyId, PendingWindowInDays = PendingWindowInDays }));
+        }
+    }
+}
