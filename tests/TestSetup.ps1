@@ -22,3 +22,21 @@ function Get-StoreSnapshot {
     (Get-ChildItem $script:StoreHome -Recurse -File | Sort-Object FullName | ForEach-Object {
         "$($_.FullName) $((Get-FileHash $_.FullName).Hash)" }) -join "`n"
 }
+
+function Set-TestKeyField {
+    # Moves a key's clock-driven dates (deletion, rotation) into the past, as time passing would.
+    param([string] $KeyId, [string] $Name, $Value, [string] $Region = 'us-east-1')
+    $path = Join-Path $script:StoreHome "store-v1/111122223333/$Region/keys/$KeyId.json"
+    $record = Get-Content $path -Raw | ConvertFrom-Json
+    $record.$Name = $Value
+    $record | ConvertTo-Json -Depth 5 | Set-Content $path
+}
+
+function Start-TestPwsh {
+    # A separate pwsh process (the same pwsh that runs the tests, installed or the dotnet tool) running a script file.
+    param([string] $ScriptPath, [string[]] $Arguments = @(), [string] $StdOut, [string] $StdErr)
+    $exe = [Environment]::ProcessPath
+    $argList = @('-NoProfile', '-NonInteractive', '-File', $ScriptPath) + $Arguments
+    if ((Split-Path $exe -Leaf) -match '^dotnet(\.exe)?$') { $argList = @((Join-Path $PSHOME 'pwsh.dll')) + $argList }
+    Start-Process -FilePath $exe -ArgumentList $argList -PassThru -RedirectStandardOutput $StdOut -RedirectStandardError $StdErr
+}

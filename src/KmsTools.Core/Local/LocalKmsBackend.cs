@@ -186,7 +186,7 @@ namespace KmsTools.Local
             request = request ?? new ListKeysRequest();
             int limit = request.Limit ?? 100;
             Validation.Range("Limit", limit, 1, 1000);
-            IEnumerable<string> ids = _store.ListKeyIds().Where(id => LoadKey(id) != null);
+            IEnumerable<string> ids = _store.ListKeyIds().Where(IsListed);
             if (request.Marker != null)
             {
                 Validation.Length("Marker", request.Marker, 1, 1024);
@@ -252,6 +252,19 @@ namespace KmsTools.Local
                 Truncated = truncated,
                 NextMarker = truncated ? page[page.Count - 1].AliasName : null,
             };
+        }
+
+        /// <summary>A key is listed until its deletion takes effect; a damaged one stays listed so that DescribeKey can name its file.</summary>
+        private bool IsListed(string keyId)
+        {
+            try
+            {
+                return LoadKey(keyId) != null;
+            }
+            catch (KmsException e) when (e.ErrorCode == KmsErrorCodes.KMSInternal)
+            {
+                return true;
+            }
         }
 
         /// <summary>Key ids and alias names of this store, for argument completion. Reads names only.</summary>

@@ -17,7 +17,7 @@ namespace KmsTools.Commands
         /// <summary>Tags as a hashtable: @{ team = 'ops'; env = 'prod' }.</summary>
         [Parameter(Mandatory = true, Position = 1)]
         [Alias("Tag")]
-        public Hashtable Tags { get; set; }
+        public IDictionary Tags { get; set; }
 
         protected override void ProcessRecord()
         {

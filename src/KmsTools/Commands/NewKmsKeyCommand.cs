@@ -23,7 +23,7 @@ namespace KmsTools.Commands
 
         /// <summary>Tags as a hashtable (@{ team = 'ops' }).</summary>
         [Parameter]
-        public Hashtable Tags { get; set; }
+        public IDictionary Tags { get; set; }
 
         protected override void ProcessRecord()
         {
