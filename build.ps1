@@ -5,13 +5,14 @@
     Build   compiles the engine and the cmdlets and lays out the module: bin/KmsTools.dll, bin/Dependencies/*.
     Test    Build, then the xunit engine tests and the Pester module tests; the last line is "N passed, N failed".
     Demo    Build, then the headline cmdlet on the default local store (alias/kmstools-demo is created when missing).
+    Bench   Build, then the benchmarks; results go to bench/results (JSON and markdown, not committed).
     Package Build, then a versioned module folder under out/package ready to publish.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Package')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package')]
     [string] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release'
@@ -84,6 +85,8 @@ function Invoke-Test {
     $testHome = Join-Path ([IO.Path]::GetTempPath()) ("kmstools-test-" + [guid]::NewGuid().ToString('N'))
     $env:KMSTOOLS_HOME = $testHome
     try {
+        # The benchmarks are not run here, only compiled, so that they cannot rot unnoticed.
+        Invoke-Native 'building the benchmarks' { dotnet build (Join-Path $Root 'bench/KmsTools.Bench/KmsTools.Bench.csproj') -c $Configuration --nologo -v quiet }
         Write-Host 'Running xunit (engine)...' -ForegroundColor Cyan
         dotnet test (Join-Path $Root 'tests/KmsTools.Core.Tests/KmsTools.Core.Tests.csproj') -c $Configuration --nologo `
             --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=minimal' --results-directory $results
@@ -158,6 +161,15 @@ function Invoke-Demo {
     Write-Host 'The decrypted private key (PKCS#8) matches the public key: its public half equals PublicKey.' -ForegroundColor Green
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    $results = Join-Path $Root 'bench/results'
+    New-Item -ItemType Directory -Path $results -Force | Out-Null
+    Write-Host 'Benchmark: store scale (KeyId resolution and a data-key call, 10 keys against 100,000 keys)...' -ForegroundColor Cyan
+    Invoke-Native 'the engine benchmarks' { dotnet run -c Release --project (Join-Path $Root 'bench/KmsTools.Bench/KmsTools.Bench.csproj') -- $results 100000 }
+    Write-Host "Results in $results"
+}
+
 function Invoke-Package {
     Invoke-Build
     $manifest = Import-PowerShellDataFile (Join-Path $Root 'KmsTools.psd1')
@@ -176,6 +188,7 @@ try {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
+        'Bench' { Invoke-Bench }
         'Package' { Invoke-Package }
     }
 }

@@ -10,9 +10,9 @@ namespace KmsTools.Local
     internal static class AtomicFile
     {
         /// <summary>Writes a file that must not exist yet; returns false, writing nothing, when it does.</summary>
-        public static bool TryCreate(string path, byte[] content)
+        public static bool TryCreate(string path, byte[] content, bool durable = true)
         {
-            string temp = WriteTemp(path, content);
+            string temp = WriteTemp(path, content, durable);
             try
             {
                 // File.Move refuses an existing target (link+unlink on Unix, MoveFileEx on Windows),
@@ -33,7 +33,7 @@ namespace KmsTools.Local
         /// <summary>Replaces an existing file in one step.</summary>
         public static void Replace(string path, byte[] content)
         {
-            string temp = WriteTemp(path, content);
+            string temp = WriteTemp(path, content, durable: true);
             try
             {
                 File.Replace(temp, path, null);
@@ -44,14 +44,15 @@ namespace KmsTools.Local
             }
         }
 
-        private static string WriteTemp(string path, byte[] content)
+        private static string WriteTemp(string path, byte[] content, bool durable)
         {
             string temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
             {
                 FilePermissions.RestrictFile(temp); // before any byte is written
                 stream.Write(content, 0, content.Length);
-                stream.Flush(true);
+                if (durable) stream.Flush(true);
+                else stream.Flush();
             }
             return temp;
         }

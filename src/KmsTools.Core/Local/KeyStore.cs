@@ -56,20 +56,23 @@ namespace KmsTools.Local
         public byte[] ReadKeyMaterial(string keyId, string keyMaterialId) => KeyMaterialFile.Read(MaterialPath(keyId), keyMaterialId);
 
         /// <summary>Writes material first and metadata last: a key exists once its metadata does, so a crash in between leaves no half key.</summary>
-        public void CreateKey(KeyRecord record, IList<KeyValuePair<string, byte[]>> materials)
+        public void CreateKey(KeyRecord record, IList<KeyValuePair<string, byte[]>> materials) => CreateKey(record, materials, durable: true);
+
+        /// <param name="durable">False only to seed large benchmark stores: skips the flush to disk.</param>
+        internal void CreateKey(KeyRecord record, IList<KeyValuePair<string, byte[]>> materials, bool durable)
         {
             EnsureFolder(KeysFolder);
             byte[] material = KeyMaterialFile.Serialize(materials);
             try
             {
-                if (!AtomicFile.TryCreate(MaterialPath(record.KeyId), material))
+                if (!AtomicFile.TryCreate(MaterialPath(record.KeyId), material, durable))
                     throw new KmsException(KmsErrorCodes.KMSInternal, "Key id collision for " + record.KeyId + ".");
             }
             finally
             {
                 SecureBytes.Clear(material);
             }
-            if (!AtomicFile.TryCreate(MetadataPath(record.KeyId), Serialize(record)))
+            if (!AtomicFile.TryCreate(MetadataPath(record.KeyId), Serialize(record), durable))
                 throw new KmsException(KmsErrorCodes.KMSInternal, "Key id collision for " + record.KeyId + ".");
         }
 

@@ -1,0 +1,46 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Newtonsoft.Json;
+
+namespace KmsTools.Bench
+{
+    /// <summary>Runs the engine benchmarks and writes results (JSON and a markdown table) to the folder given.</summary>
+    internal static class Program
+    {
+        private static int Main(string[] args)
+        {
+            string results = args.Length > 0 ? args[0] : Path.Combine("bench", "results");
+            int largeStore = args.Length > 1 ? int.Parse(args[1]) : 100_000;
+            Directory.CreateDirectory(results);
+            string work = Path.Combine(Path.GetTempPath(), "kmstools-bench-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                Console.Error.WriteLine("Store scale: 10 keys against " + largeStore.ToString("N0") + " keys");
+                List<Dictionary<string, object>> rows = StoreScaleBenchmark.Run(work, largeStore);
+                File.WriteAllText(Path.Combine(results, "store-scale.json"), JsonConvert.SerializeObject(rows, Formatting.Indented));
+                string table = ToMarkdown(rows);
+                File.WriteAllText(Path.Combine(results, "store-scale.md"), table);
+                Console.WriteLine(table);
+                return 0;
+            }
+            finally
+            {
+                if (Directory.Exists(work)) Directory.Delete(work, true);
+            }
+        }
+
+        private static string ToMarkdown(List<Dictionary<string, object>> rows)
+        {
+            var columns = rows[0].Keys.ToList();
+            var lines = new List<string>
+            {
+                "| " + string.Join(" | ", columns) + " |",
+                "|" + string.Concat(columns.Select(_ => "---|")),
+            };
+            lines.AddRange(rows.Select(r => "| " + string.Join(" | ", columns.Select(c => Convert.ToString(r[c], System.Globalization.CultureInfo.InvariantCulture))) + " |"));
+            return string.Join(Environment.NewLine, lines) + Environment.NewLine;
+        }
+    }
+}
