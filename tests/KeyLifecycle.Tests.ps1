@@ -360,3 +360,57 @@ Describe 'Tab completion of key ids on the lifecycle cmdlets' {
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'alias/completion'
     }
 }
+
+Describe 'Every key cmdlet takes its key from the pipeline' {
+    It '<Command> binds KeyId by property name from Get-KmsKey output' -ForEach @(
+        @{ Command = 'Disable-KmsKey'; Extra = @{}; Check = { (Get-KmsKey $args[0]).KeyState -eq 'Disabled' } }
+        @{ Command = 'Enable-KmsKeyRotation'; Extra = @{}; Check = { (Get-KmsKeyRotationStatus $args[0]).KeyRotationEnabled } }
+        @{ Command = 'Invoke-KmsKeyRotation'; Extra = @{}; Check = { @(Get-KmsKeyRotation $args[0]).Count -eq 1 } }
+        @{ Command = 'Add-KmsResourceTag'; Extra = @{ Tags = @{ piped = 'yes' } }; Check = { (Get-KmsResourceTag $args[0]).TagValue -eq 'yes' } }
+        @{ Command = 'Request-KmsKeyDeletion'; Extra = @{ Confirm = $false }; Check = { (Get-KmsKey $args[0]).KeyState -eq 'PendingDeletion' } }
+    ) {
+        $key = New-TestKey "pipeline $Command"
+        Get-KmsKey $key.KeyId | & $Command @Extra | Out-Null
+        & $Check $key.KeyId | Should -BeTrue
+    }
+
+    It 'Stop-KmsKeyDeletion, Disable-KmsKeyRotation, Remove-KmsResourceTag and the status cmdlets too' {
+        $key = New-KmsKey -Description 'pipeline rest' -Tags @{ gone = 'soon' }
+        Enable-KmsKeyRotation $key.KeyId
+        $key | Disable-KmsKeyRotation
+        ($key | Get-KmsKeyRotationStatus).KeyRotationEnabled | Should -BeFalse
+        [pscustomobject]@{ KeyId = $key.KeyId; TagKeys = 'gone' } | Remove-KmsResourceTag
+        $key | Get-KmsResourceTag | Should -BeNullOrEmpty
+        $key | Request-KmsKeyDeletion -Confirm:$false | Out-Null
+        ($key | Stop-KmsKeyDeletion).KeyId | Should -BeExactly $key.Arn
+        ($key | Get-KmsKey).KeyState | Should -BeExactly 'Disabled'
+    }
+}
+
+Describe '-WhatIf on every cmdlet that changes something' {
+    It '<_> -WhatIf changes nothing in the store' -ForEach @(
+        'New-KmsKey', 'New-KmsAlias', 'Update-KmsAlias', 'Remove-KmsAlias', 'Update-KmsKeyDescription', 'Enable-KmsKey', 'Disable-KmsKey',
+        'Request-KmsKeyDeletion', 'Stop-KmsKeyDeletion', 'Enable-KmsKeyRotation', 'Disable-KmsKeyRotation', 'Invoke-KmsKeyRotation',
+        'Add-KmsResourceTag', 'Remove-KmsResourceTag'
+    ) {
+        $command = $_
+        $key = New-KmsKey -Description 'whatif target' -Tags @{ t = 'v' }
+        $other = New-TestKey 'whatif other'
+        New-KmsAlias "alias/wi-$command" $key.KeyId
+        (Get-Command $command).Parameters.ContainsKey('WhatIf') | Should -BeTrue
+        if ($command -eq 'Stop-KmsKeyDeletion') { Request-KmsKeyDeletion $key.KeyId -Confirm:$false | Out-Null }
+        $arguments = switch ($command) {
+            'New-KmsKey' { @{ Description = 'never' } }
+            'New-KmsAlias' { @{ AliasName = 'alias/never'; TargetKeyId = $key.KeyId } }
+            'Update-KmsAlias' { @{ AliasName = "alias/wi-$command"; TargetKeyId = $other.KeyId } }
+            'Remove-KmsAlias' { @{ AliasName = "alias/wi-$command" } }
+            'Update-KmsKeyDescription' { @{ KeyId = $key.KeyId; Description = 'never' } }
+            'Add-KmsResourceTag' { @{ KeyId = $key.KeyId; Tags = @{ never = 'x' } } }
+            'Remove-KmsResourceTag' { @{ KeyId = $key.KeyId; TagKeys = 't' } }
+            default { @{ KeyId = $key.KeyId } }
+        }
+        $before = Get-StoreSnapshot
+        & $command @arguments -WhatIf
+        Get-StoreSnapshot | Should -BeExactly $before
+    }
+}
