@@ -10,7 +10,13 @@
     FormatsToProcess     = @('KmsTools.format.ps1xml')
     CmdletsToExport      = @(
         'New-KmsDataKeyPairWithoutPlaintext'
+        'New-KmsDataKeyPair'
+        'New-KmsDataKey'
+        'New-KmsDataKeyWithoutPlaintext'
+        'Invoke-KmsEncrypt'
         'Invoke-KmsDecrypt'
+        'Invoke-KmsReEncrypt'
+        'Get-KmsRandom'
         'New-KmsKey'
         'Get-KmsKey'
         'New-KmsAlias'

@@ -300,8 +300,9 @@ Describe 'Invoke-KmsDecrypt bad input' {
     It 'rejects a string that is not base64 and says how to pass a blob' {
         $failure = $null
         try { Invoke-KmsDecrypt -CiphertextBlob 'not base64!' -ErrorAction Stop } catch { $failure = $_ }
-        $failure.FullyQualifiedErrorId | Should -BeExactly 'ParameterArgumentTransformationError,KmsTools.Commands.InvokeKmsDecryptCommand'
+        $failure.FullyQualifiedErrorId | Should -BeExactly 'ValidationException,KmsTools.Commands.InvokeKmsDecryptCommand'
         $failure.Exception.Message | Should -Match 'is not valid base64'
+        $failure.Exception.Message | Should -Match 'Get-Item blob.bin'
     }
 
     It 'IncorrectKeyException when -KeyId names another key' {

@@ -14,7 +14,13 @@ namespace KmsTools
         string Region { get; }
 
         GenerateDataKeyPairWithoutPlaintextResponse GenerateDataKeyPairWithoutPlaintext(GenerateDataKeyPairWithoutPlaintextRequest request);
+        GenerateDataKeyPairResponse GenerateDataKeyPair(GenerateDataKeyPairRequest request);
+        GenerateDataKeyResponse GenerateDataKey(GenerateDataKeyRequest request);
+        GenerateDataKeyWithoutPlaintextResponse GenerateDataKeyWithoutPlaintext(GenerateDataKeyWithoutPlaintextRequest request);
+        EncryptResponse Encrypt(EncryptRequest request);
         DecryptResponse Decrypt(DecryptRequest request);
+        ReEncryptResponse ReEncrypt(ReEncryptRequest request);
+        GenerateRandomResponse GenerateRandom(GenerateRandomRequest request);
         CreateKeyResponse CreateKey(CreateKeyRequest request);
         DescribeKeyResponse DescribeKey(DescribeKeyRequest request);
         ListKeysResponse ListKeys(ListKeysRequest request);

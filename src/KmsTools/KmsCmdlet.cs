@@ -54,6 +54,8 @@ namespace KmsTools.Commands
         /// <summary>The input the error is about: the value of the member KMS named, else the item's main input.</summary>
         internal virtual object TargetFor(KmsException error, object defaultTarget)
         {
+            // A plaintext never becomes an error's target: error records end up in $Error, transcripts and logs.
+            if (error.MemberName == "Plaintext") return defaultTarget;
             if (error.MemberName != null && MyInvocation.BoundParameters.TryGetValue(error.MemberName, out object bound))
                 return bound is SwitchParameter ? defaultTarget : bound;
             return defaultTarget;

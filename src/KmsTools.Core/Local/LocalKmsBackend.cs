@@ -34,88 +34,6 @@ namespace KmsTools.Local
         public string Region => Options.Region;
         public string Description => $"local KMS engine, store '{Options.Home}', account {Options.AccountId}, region {Options.Region}";
 
-        public GenerateDataKeyPairWithoutPlaintextResponse GenerateDataKeyPairWithoutPlaintext(GenerateDataKeyPairWithoutPlaintextRequest request)
-        {
-            const string operation = "GenerateDataKeyPairWithoutPlaintext";
-            if (request == null) throw new ArgumentNullException(nameof(request));
-            string spec = Validation.OneOf("KeyPairSpec", request.KeyPairSpec, DataKeyPairSpec.Values);
-            ValidateKeyId("KeyId", request.KeyId);
-            Validation.GrantTokens(request.GrantTokens);
-
-            KeyRecord key = ResolveKey(request.KeyId);
-            RequireUsable(key);
-            RequireSymmetricEncryptionKey(key, operation);
-            if (spec == DataKeyPairSpec.SM2 && !AwsRegion.SupportsSm2(Region))
-                throw new KmsException(KmsErrorCodes.UnsupportedOperation, "KeyPairSpec SM2 is not supported in this Region", "KeyPairSpec");
-            ThrowIfDryRun(request.DryRun);
-
-            byte[] material = ReadCurrentMaterial(key);
-            try
-            {
-                using (GeneratedKeyPair pair = KeyPairGenerator.Generate(spec))
-                {
-                    return new GenerateDataKeyPairWithoutPlaintextResponse
-                    {
-                        KeyId = ArnOf(key.KeyId),
-                        KeyPairSpec = spec,
-                        KeyMaterialId = key.CurrentKeyMaterialId,
-                        PublicKey = pair.PublicKeyInfo,
-                        PrivateKeyCiphertextBlob = CiphertextFormat.Seal(material, key.KeyId, key.CurrentKeyMaterialId,
-                            pair.PrivateKeyPkcs8, request.EncryptionContext),
-                        EncryptionContext = Copy(request.EncryptionContext),
-                    };
-                }
-            }
-            finally
-            {
-                SecureBytes.Clear(material);
-            }
-        }
-
-        public DecryptResponse Decrypt(DecryptRequest request)
-        {
-            if (request == null) throw new ArgumentNullException(nameof(request));
-            Validation.Length("CiphertextBlob", request.CiphertextBlob, 1, 6144);
-            if (request.KeyId != null) ValidateKeyId("KeyId", request.KeyId);
-            string algorithm = request.EncryptionAlgorithm == null ? EncryptionAlgorithmSpec.SYMMETRIC_DEFAULT
-                : Validation.OneOf("EncryptionAlgorithm", request.EncryptionAlgorithm, EncryptionAlgorithmSpec.Values);
-            Validation.GrantTokens(request.GrantTokens);
-
-            CiphertextHeader header = CiphertextFormat.ReadHeader(request.CiphertextBlob);
-            if (request.KeyId != null)
-            {
-                KeyRecord named = ResolveKey(request.KeyId);
-                if (named.KeyId != header.KeyId)
-                    throw new KmsException(KmsErrorCodes.IncorrectKey,
-                        "The key ID in the request does not identify a CMK that can perform this operation.", "KeyId");
-            }
-            // A blob names its key; a key this store does not have means the blob is not one of ours (or was altered).
-            KeyRecord key = LoadKey(header.KeyId) ?? throw CiphertextFormat.InvalidCiphertext();
-            RequireUsable(key);
-            if (!key.IsSymmetricEncryption)
-                throw CiphertextFormat.InvalidCiphertext();
-            if (algorithm != EncryptionAlgorithmSpec.SYMMETRIC_DEFAULT)
-                throw new KmsException(KmsErrorCodes.InvalidKeyUsage,
-                    $"Algorithm {algorithm} is incompatible with key spec {key.KeySpec}.", "EncryptionAlgorithm");
-            ThrowIfDryRun(request.DryRun);
-
-            byte[] material = _store.ReadKeyMaterial(key.KeyId, header.KeyMaterialId) ?? throw CiphertextFormat.InvalidCiphertext();
-            try
-            {
-                return new DecryptResponse
-                {
-                    KeyId = ArnOf(key.KeyId),
-                    Plaintext = CiphertextFormat.Open(material, request.CiphertextBlob, request.EncryptionContext),
-                    EncryptionAlgorithm = EncryptionAlgorithmSpec.SYMMETRIC_DEFAULT,
-                    KeyMaterialId = header.KeyMaterialId,
-                };
-            }
-            finally
-            {
-                SecureBytes.Clear(material);
-            }
-        }
-
         public CreateKeyResponse CreateKey(CreateKeyRequest request)
         {
             request = request ?? new CreateKeyRequest();
@@ -326,7 +244,7 @@ namespace KmsTools.Local
             }
         }
 
-        private void RequireSymmetricEncryptionKey(KeyRecord key, string operation)
+        internal void RequireSymmetricEncryptionKey(KeyRecord key, string operation)
         {
             if (key.KeyUsage != KeyUsage.ENCRYPT_DECRYPT)
                 throw new KmsException(KmsErrorCodes.InvalidKeyUsage,
@@ -336,13 +254,13 @@ namespace KmsTools.Local
                     $"{ArnOf(key.KeyId)} key KeySpec is {key.KeySpec} which is not valid for {operation}.", "KeyId");
         }
 
-        private static void ThrowIfDryRun(bool? dryRun)
+        internal static void ThrowIfDryRun(bool? dryRun)
         {
             if (dryRun == true)
                 throw new KmsException(KmsErrorCodes.DryRunOperation, "The request would have succeeded, but the DryRun option is set.", "DryRun");
         }
 
-        private byte[] ReadCurrentMaterial(KeyRecord key) =>
+        internal byte[] ReadCurrentMaterial(KeyRecord key) =>
             _store.ReadKeyMaterial(key.KeyId, key.CurrentKeyMaterialId) ??
             throw KeyStore.Damaged(key.KeyId + ".key", "the current key material " + key.CurrentKeyMaterialId + " is missing");
 
@@ -403,7 +321,7 @@ namespace KmsTools.Local
             };
         }
 
-        private static Dictionary<string, string> Copy(Dictionary<string, string> context) =>
+        internal static Dictionary<string, string> Copy(Dictionary<string, string> context) =>
             context == null ? new Dictionary<string, string>() : new Dictionary<string, string>(context, StringComparer.Ordinal);
 
         internal static string NewKeyMaterialId() => Hex.ToLower(RandomBytes(32));

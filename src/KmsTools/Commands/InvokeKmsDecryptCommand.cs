@@ -12,8 +12,8 @@ namespace KmsTools.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("PrivateKeyCiphertextBlob")]
         [AllowEmptyCollection]
-        [BlobTransformation]
-        public byte[] CiphertextBlob { get; set; }
+        [AllowEmptyString]
+        public object CiphertextBlob { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public object EncryptionContext { get; set; }
@@ -36,7 +36,7 @@ namespace KmsTools.Commands
         {
             Run("Decrypt", CiphertextBlob, () => Backend.Decrypt(new DecryptRequest
             {
-                CiphertextBlob = CiphertextBlob,
+                CiphertextBlob = BlobArgument.ToBytes(CiphertextBlob, "CiphertextBlob"),
                 EncryptionContext = ToEncryptionContext(EncryptionContext),
                 KeyId = KeyId,
                 EncryptionAlgorithm = EncryptionAlgorithm,

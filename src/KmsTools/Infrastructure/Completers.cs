@@ -27,6 +27,11 @@ namespace KmsTools.Infrastructure
         protected override IEnumerable<string> Values => Model.DataKeyPairSpec.Values;
     }
 
+    public sealed class DataKeySpecCompleter : ClosedSetCompleter
+    {
+        protected override IEnumerable<string> Values => new[] { "AES_256", "AES_128" };
+    }
+
     public sealed class KeySpecCompleter : ClosedSetCompleter
     {
         protected override IEnumerable<string> Values => Model.KeySpec.Values;

@@ -1,0 +1,269 @@
+using System;
+using System.Collections.Generic;
+using KmsTools.Crypto;
+using KmsTools.Model;
+
+namespace KmsTools.Local
+{
+    // The cryptographic operations: data keys, data key pairs, Encrypt, Decrypt, ReEncrypt, GenerateRandom.
+    // Each validates its input, resolves and checks its key, and honours DryRun before any key generation
+    // or decryption; every plaintext the engine holds for itself is zeroed when done.
+    public sealed partial class LocalKmsBackend
+    {
+        private static readonly IReadOnlyList<string> DataKeySpecs = new[] { "AES_256", "AES_128" };
+
+        public GenerateDataKeyPairWithoutPlaintextResponse GenerateDataKeyPairWithoutPlaintext(GenerateDataKeyPairWithoutPlaintextRequest request)
+        {
+            Require(request);
+            var (key, spec, pair, blob) = GeneratePair("GenerateDataKeyPairWithoutPlaintext", request.KeyId, request.KeyPairSpec,
+                request.EncryptionContext, request.GrantTokens, request.DryRun);
+            using (pair)
+            {
+                return new GenerateDataKeyPairWithoutPlaintextResponse
+                {
+                    KeyId = ArnOf(key.KeyId), KeyPairSpec = spec, KeyMaterialId = key.CurrentKeyMaterialId,
+                    PublicKey = pair.PublicKeyInfo, PrivateKeyCiphertextBlob = blob, EncryptionContext = Copy(request.EncryptionContext),
+                };
+            }
+        }
+
+        public GenerateDataKeyPairResponse GenerateDataKeyPair(GenerateDataKeyPairRequest request)
+        {
+            Require(request);
+            var (key, spec, pair, blob) = GeneratePair("GenerateDataKeyPair", request.KeyId, request.KeyPairSpec,
+                request.EncryptionContext, request.GrantTokens, request.DryRun);
+            using (pair)
+            {
+                return new GenerateDataKeyPairResponse
+                {
+                    KeyId = ArnOf(key.KeyId), KeyPairSpec = spec, KeyMaterialId = key.CurrentKeyMaterialId,
+                    PublicKey = pair.PublicKeyInfo, PrivateKeyCiphertextBlob = blob,
+                    // The caller asked for the plaintext: a copy is theirs; the engine's own is zeroed with the pair.
+                    PrivateKeyPlaintext = (byte[])pair.PrivateKeyPkcs8.Clone(),
+                    EncryptionContext = Copy(request.EncryptionContext),
+                };
+            }
+        }
+
+        public GenerateDataKeyResponse GenerateDataKey(GenerateDataKeyRequest request)
+        {
+            Require(request);
+            var (key, dataKey, blob) = GenerateDataKeyCore("GenerateDataKey", request.KeyId, request.KeySpec, request.NumberOfBytes,
+                request.EncryptionContext, request.GrantTokens, request.DryRun);
+            return new GenerateDataKeyResponse
+            {
+                KeyId = ArnOf(key.KeyId), KeyMaterialId = key.CurrentKeyMaterialId, CiphertextBlob = blob, Plaintext = dataKey,
+                EncryptionContext = Copy(request.EncryptionContext),
+            };
+        }
+
+        public GenerateDataKeyWithoutPlaintextResponse GenerateDataKeyWithoutPlaintext(GenerateDataKeyWithoutPlaintextRequest request)
+        {
+            Require(request);
+            var (key, dataKey, blob) = GenerateDataKeyCore("GenerateDataKeyWithoutPlaintext", request.KeyId, request.KeySpec, request.NumberOfBytes,
+                request.EncryptionContext, request.GrantTokens, request.DryRun);
+            SecureBytes.Clear(dataKey);
+            return new GenerateDataKeyWithoutPlaintextResponse
+            {
+                KeyId = ArnOf(key.KeyId), KeyMaterialId = key.CurrentKeyMaterialId, CiphertextBlob = blob,
+                EncryptionContext = Copy(request.EncryptionContext),
+            };
+        }
+
+        public EncryptResponse Encrypt(EncryptRequest request)
+        {
+            Require(request);
+            ValidateKeyId("KeyId", request.KeyId);
+            Validation.Length("Plaintext", request.Plaintext, 1, 4096);
+            string algorithm = ValidateAlgorithm("EncryptionAlgorithm", request.EncryptionAlgorithm);
+            Validation.GrantTokens(request.GrantTokens);
+            KeyRecord key = UsableEncryptionKey("Encrypt", request.KeyId, "KeyId");
+            RequireSymmetricAlgorithm("EncryptionAlgorithm", algorithm, key);
+            ThrowIfDryRun(request.DryRun);
+            return new EncryptResponse
+            {
+                KeyId = ArnOf(key.KeyId),
+                CiphertextBlob = SealUnderCurrentMaterial(key, request.Plaintext, request.EncryptionContext),
+                EncryptionAlgorithm = EncryptionAlgorithmSpec.SYMMETRIC_DEFAULT,
+                EncryptionContext = Copy(request.EncryptionContext),
+            };
+        }
+
+        public DecryptResponse Decrypt(DecryptRequest request)
+        {
+            Require(request);
+            Validation.Length("CiphertextBlob", request.CiphertextBlob, 1, 6144);
+            if (request.KeyId != null) ValidateKeyId("KeyId", request.KeyId);
+            string algorithm = ValidateAlgorithm("EncryptionAlgorithm", request.EncryptionAlgorithm);
+            Validation.GrantTokens(request.GrantTokens);
+            var (key, header) = BlobKey(request.CiphertextBlob, request.KeyId, "KeyId");
+            RequireSymmetricAlgorithm("EncryptionAlgorithm", algorithm, key);
+            ThrowIfDryRun(request.DryRun);
+            return new DecryptResponse
+            {
+                KeyId = ArnOf(key.KeyId),
+                Plaintext = Open(key, header, request.CiphertextBlob, request.EncryptionContext),
+                EncryptionAlgorithm = EncryptionAlgorithmSpec.SYMMETRIC_DEFAULT,
+                KeyMaterialId = header.KeyMaterialId,
+            };
+        }
+
+        public ReEncryptResponse ReEncrypt(ReEncryptRequest request)
+        {
+            Require(request);
+            Validation.Length("CiphertextBlob", request.CiphertextBlob, 1, 6144);
+            if (request.SourceKeyId != null) ValidateKeyId("SourceKeyId", request.SourceKeyId);
+            ValidateKeyId("DestinationKeyId", request.DestinationKeyId);
+            string sourceAlgorithm = ValidateAlgorithm("SourceEncryptionAlgorithm", request.SourceEncryptionAlgorithm);
+            string destinationAlgorithm = ValidateAlgorithm("DestinationEncryptionAlgorithm", request.DestinationEncryptionAlgorithm);
+            Validation.GrantTokens(request.GrantTokens);
+
+            var (source, header) = BlobKey(request.CiphertextBlob, request.SourceKeyId, "SourceKeyId");
+            RequireSymmetricAlgorithm("SourceEncryptionAlgorithm", sourceAlgorithm, source);
+            KeyRecord destination = UsableEncryptionKey("ReEncrypt", request.DestinationKeyId, "DestinationKeyId");
+            RequireSymmetricAlgorithm("DestinationEncryptionAlgorithm", destinationAlgorithm, destination);
+            ThrowIfDryRun(request.DryRun);
+
+            // The plaintext never leaves the engine, and is zeroed as soon as it is sealed again.
+            byte[] plaintext = Open(source, header, request.CiphertextBlob, request.SourceEncryptionContext);
+            try
+            {
+                return new ReEncryptResponse
+                {
+                    CiphertextBlob = SealUnderCurrentMaterial(destination, plaintext, request.DestinationEncryptionContext),
+                    SourceKeyId = ArnOf(source.KeyId),
+                    KeyId = ArnOf(destination.KeyId),
+                    SourceEncryptionAlgorithm = EncryptionAlgorithmSpec.SYMMETRIC_DEFAULT,
+                    DestinationEncryptionAlgorithm = EncryptionAlgorithmSpec.SYMMETRIC_DEFAULT,
+                    SourceKeyMaterialId = header.KeyMaterialId,
+                    DestinationKeyMaterialId = destination.CurrentKeyMaterialId,
+                    EncryptionContext = Copy(request.DestinationEncryptionContext),
+                };
+            }
+            finally
+            {
+                SecureBytes.Clear(plaintext);
+            }
+        }
+
+        public GenerateRandomResponse GenerateRandom(GenerateRandomRequest request)
+        {
+            Require(request);
+            if (request.NumberOfBytes == null)
+                throw new KmsException(KmsErrorCodes.Validation, "NumberOfBytes is required.", "NumberOfBytes");
+            Validation.Range("NumberOfBytes", request.NumberOfBytes.Value, 1, 1024);
+            return new GenerateRandomResponse { Plaintext = RandomBytes(request.NumberOfBytes.Value) };
+        }
+
+        // ---- shared steps --------------------------------------------------------------------------
+
+        private (KeyRecord Key, string Spec, GeneratedKeyPair Pair, byte[] Blob) GeneratePair(string operation, string keyId, string keyPairSpec,
+            Dictionary<string, string> context, List<string> grantTokens, bool? dryRun)
+        {
+            string spec = Validation.OneOf("KeyPairSpec", keyPairSpec, DataKeyPairSpec.Values);
+            ValidateKeyId("KeyId", keyId);
+            Validation.GrantTokens(grantTokens);
+            KeyRecord key = UsableEncryptionKey(operation, keyId, "KeyId");
+            if (spec == DataKeyPairSpec.SM2 && !AwsRegion.SupportsSm2(Region))
+                throw new KmsException(KmsErrorCodes.UnsupportedOperation, "KeyPairSpec SM2 is not supported in this Region", "KeyPairSpec");
+            ThrowIfDryRun(dryRun);
+
+            GeneratedKeyPair pair = KeyPairGenerator.Generate(spec);
+            try
+            {
+                return (key, spec, pair, SealUnderCurrentMaterial(key, pair.PrivateKeyPkcs8, context));
+            }
+            catch
+            {
+                pair.Dispose();
+                throw;
+            }
+        }
+
+        private (KeyRecord Key, byte[] DataKey, byte[] Blob) GenerateDataKeyCore(string operation, string keyId, string keySpec, int? numberOfBytes,
+            Dictionary<string, string> context, List<string> grantTokens, bool? dryRun)
+        {
+            // The model's constraints first, then the rule that exactly one of KeySpec and NumberOfBytes is given.
+            ValidateKeyId("KeyId", keyId);
+            string spec = keySpec == null ? null : Validation.OneOf("KeySpec", keySpec, DataKeySpecs);
+            if (numberOfBytes != null) Validation.Range("NumberOfBytes", numberOfBytes.Value, 1, 1024);
+            Validation.GrantTokens(grantTokens);
+            if ((spec == null) == (numberOfBytes == null))
+                throw new KmsException(KmsErrorCodes.Validation, "Please specify either number of bytes or key spec.",
+                    spec == null ? "KeySpec" : "NumberOfBytes");
+            int length = spec == null ? numberOfBytes.Value : spec == "AES_256" ? 32 : 16;
+            KeyRecord key = UsableEncryptionKey(operation, keyId, "KeyId");
+            ThrowIfDryRun(dryRun);
+
+            byte[] dataKey = RandomBytes(length);
+            try
+            {
+                return (key, dataKey, SealUnderCurrentMaterial(key, dataKey, context));
+            }
+            catch
+            {
+                SecureBytes.Clear(dataKey);
+                throw;
+            }
+        }
+
+        /// <summary>Resolves a key for an operation that encrypts under it: it must exist, be usable and be a symmetric encryption key.</summary>
+        private KeyRecord UsableEncryptionKey(string operation, string keyId, string member)
+        {
+            KeyRecord key = ResolveKey(keyId, member);
+            RequireUsable(key);
+            RequireSymmetricEncryptionKey(key, operation);
+            return key;
+        }
+
+        /// <summary>The key a blob names, checked against the KeyId the caller gave (IncorrectKeyException) and the key-state table.</summary>
+        private (KeyRecord Key, CiphertextHeader Header) BlobKey(byte[] blob, string expectedKeyId, string member)
+        {
+            CiphertextHeader header = CiphertextFormat.ReadHeader(blob);
+            if (expectedKeyId != null && ResolveKey(expectedKeyId, member).KeyId != header.KeyId)
+                throw new KmsException(KmsErrorCodes.IncorrectKey,
+                    "The key ID in the request does not identify a CMK that can perform this operation.", member);
+            // A blob names its key; a key this store does not have means the blob is not one of ours, or was altered.
+            KeyRecord key = LoadKey(header.KeyId) ?? throw CiphertextFormat.InvalidCiphertext();
+            RequireUsable(key);
+            if (!key.IsSymmetricEncryption) throw CiphertextFormat.InvalidCiphertext();
+            return (key, header);
+        }
+
+        private byte[] SealUnderCurrentMaterial(KeyRecord key, byte[] plaintext, Dictionary<string, string> context)
+        {
+            byte[] material = ReadCurrentMaterial(key);
+            try
+            {
+                return CiphertextFormat.Seal(material, key.KeyId, key.CurrentKeyMaterialId, plaintext, context);
+            }
+            finally
+            {
+                SecureBytes.Clear(material);
+            }
+        }
+
+        /// <summary>Opens a blob with the key material it names, which may be older than the key's current material.</summary>
+        private byte[] Open(KeyRecord key, CiphertextHeader header, byte[] blob, Dictionary<string, string> context)
+        {
+            byte[] material = _store.ReadKeyMaterial(key.KeyId, header.KeyMaterialId) ?? throw CiphertextFormat.InvalidCiphertext();
+            try
+            {
+                return CiphertextFormat.Open(material, blob, context);
+            }
+            finally
+            {
+                SecureBytes.Clear(material);
+            }
+        }
+
+        private static string ValidateAlgorithm(string member, string algorithm) =>
+            algorithm == null ? EncryptionAlgorithmSpec.SYMMETRIC_DEFAULT : Validation.OneOf(member, algorithm, EncryptionAlgorithmSpec.Values);
+
+        private static void RequireSymmetricAlgorithm(string member, string algorithm, KeyRecord key)
+        {
+            if (algorithm != EncryptionAlgorithmSpec.SYMMETRIC_DEFAULT)
+                throw new KmsException(KmsErrorCodes.InvalidKeyUsage, $"Algorithm {algorithm} is incompatible with key spec {key.KeySpec}.", member);
+        }
+    }
+}
