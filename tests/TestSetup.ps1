@@ -1,5 +1,6 @@
 # Dot-sourced by every *.Tests.ps1 in BeforeAll: a private key store per test file, the built module, no AWS settings.
 $script:StoreHome = Join-Path ([IO.Path]::GetTempPath()) ("kmstools-pester-" + [guid]::NewGuid().ToString('N'))
+New-Item -ItemType Directory -Path $script:StoreHome -Force | Out-Null
 $env:KMSTOOLS_HOME = $script:StoreHome
 Remove-Item Env:AWS_REGION, Env:AWS_DEFAULT_REGION, Env:KMSTOOLS_ACCOUNT_ID -ErrorAction SilentlyContinue
 $script:ModuleManifest = Join-Path (Split-Path $PSScriptRoot -Parent) 'KmsTools.psd1'

@@ -2,7 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
-using KmsTools.Local;
+using KmsTools.Infrastructure;
 
 namespace KmsTools.Commands
 {
@@ -14,24 +14,69 @@ namespace KmsTools.Commands
     {
         private IKmsBackend _backend;
 
-        /// <summary>The AWS Region (--region). Default: $env:AWS_REGION, $env:AWS_DEFAULT_REGION, else us-east-1.</summary>
+        /// <summary>The AWS Region (--region). Default: $env:AWS_REGION, $env:AWS_DEFAULT_REGION, the profile's region, else us-east-1.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string Region { get; set; }
 
+        /// <summary>A named profile of the AWS config and credentials files (--profile). Default: $env:AWS_PROFILE.</summary>
+        [Parameter]
+        [Alias("ProfileName")]
+        [ValidateNotNullOrEmpty]
+        public string Profile { get; set; }
+
+        /// <summary>A KMS endpoint to send requests to (--endpoint-url); choosing one selects the remote backend.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string EndpointUrl { get; set; }
+
+        /// <summary>Local (the embedded engine) or Remote (AWS KMS or -EndpointUrl). Default: $env:KMSTOOLS_BACKEND, else remote only when an endpoint is configured.</summary>
+        [Parameter]
+        [ValidateSet("Local", "Remote")]
+        public string Backend { get; set; }
+
+        /// <summary>Do not verify the endpoint's TLS certificate (--no-verify-ssl).</summary>
+        [Parameter]
+        public SwitchParameter NoVerifySsl { get; set; }
+
+        /// <summary>A PEM file of CA certificates to trust for the endpoint (--ca-bundle). Default: $env:AWS_CA_BUNDLE.</summary>
+        [Parameter]
+        public string CaBundle { get; set; }
+
+        /// <summary>Seconds to wait for a response (--cli-read-timeout); 0 waits forever.</summary>
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int? CliReadTimeout { get; set; }
+
+        /// <summary>Seconds to wait for a connection (--cli-connect-timeout); 0 waits forever.</summary>
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int? CliConnectTimeout { get; set; }
+
+        /// <summary>Send requests unsigned (--no-sign-request).</summary>
+        [Parameter]
+        public SwitchParameter NoSignRequest { get; set; }
+
         /// <summary>The backend this invocation talks to, made once per invocation (not per pipeline item).</summary>
-        internal IKmsBackend Backend
+        internal IKmsBackend KmsBackend
         {
             get
             {
                 if (_backend == null)
                 {
-                    _backend = new LocalKmsBackend(LocalKmsOptions.Resolve(Region));
+                    _backend = BackendSelector.Create(new BackendSettings
+                    {
+                        Region = Region, Profile = Profile, EndpointUrl = EndpointUrl, Backend = Backend,
+                        NoVerifySsl = NoVerifySsl, CaBundle = CaBundle, ReadTimeoutSeconds = CliReadTimeout,
+                        ConnectTimeoutSeconds = CliConnectTimeout, NoSignRequest = NoSignRequest, Trace = WriteDebug,
+                    });
                     WriteVerbose("Using the " + _backend.Description + ".");
                 }
                 return _backend;
             }
         }
+
+        protected override void EndProcessing() => (_backend as IDisposable)?.Dispose();
 
         /// <summary>
         /// Runs one KMS operation for the current pipeline item. A KMS error becomes a non-terminating error for this
@@ -41,7 +86,7 @@ namespace KmsTools.Commands
         {
             try
             {
-                WriteVerbose($"{operation}: calling the {Backend.Description}.");
+                WriteVerbose($"{operation}: calling the {KmsBackend.Description}.");
                 object result = call();
                 if (result != null) WriteObject(result);
             }

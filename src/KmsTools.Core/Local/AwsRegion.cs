@@ -9,13 +9,13 @@ namespace KmsTools.Local
         public const string Default = "us-east-1";
         private static readonly Regex RegionPattern = new Regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", RegexOptions.CultureInvariant);
 
-        /// <summary>The explicit region, else AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1.</summary>
-        public static string Resolve(string explicitRegion)
+        /// <summary>The explicit region, else AWS_REGION, else AWS_DEFAULT_REGION, else the profile's region, else us-east-1.</summary>
+        public static string Resolve(string explicitRegion, string profileRegion = null)
         {
             foreach (var candidate in new[]
                      {
                          explicitRegion, Environment.GetEnvironmentVariable("AWS_REGION"),
-                         Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION"),
+                         Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION"), profileRegion,
                      })
             {
                 if (!string.IsNullOrWhiteSpace(candidate))

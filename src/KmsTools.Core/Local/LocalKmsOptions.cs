@@ -16,12 +16,12 @@ namespace KmsTools.Local
         public string AccountId { get; set; }
 
         /// <summary>Fills what is unset: KMSTOOLS_HOME or the OS data folder; the AWS region chain; KMSTOOLS_ACCOUNT_ID or the default.</summary>
-        public static LocalKmsOptions Resolve(string region = null, string home = null, string accountId = null)
+        public static LocalKmsOptions Resolve(string region = null, string home = null, string accountId = null, string profileRegion = null)
         {
             var options = new LocalKmsOptions
             {
                 Home = home ?? KmsToolsHome.Resolve(),
-                Region = AwsRegion.Resolve(region),
+                Region = AwsRegion.Resolve(region, profileRegion),
                 AccountId = accountId ?? Environment.GetEnvironmentVariable(AccountIdEnvironmentVariable),
             };
             if (string.IsNullOrWhiteSpace(options.AccountId))

@@ -22,7 +22,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(KeyId, "Tag key with " + string.Join(", ", ToTags(Tags).ConvertAll(t => $"{t.TagKey}={t.TagValue}")))) return;
-            Run("TagResource", KeyId, () => { Backend.TagResource(new TagResourceRequest { KeyId = KeyId, Tags = ToTags(Tags) }); return null; });
+            Run("TagResource", KeyId, () => { KmsBackend.TagResource(new TagResourceRequest { KeyId = KeyId, Tags = ToTags(Tags) }); return null; });
         }
     }
 }

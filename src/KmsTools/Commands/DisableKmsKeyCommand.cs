@@ -16,7 +16,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(KeyId, "Disable KMS key")) return;
-            Run("DisableKey", KeyId, () => { Backend.DisableKey(new DisableKeyRequest { KeyId = KeyId }); return null; });
+            Run("DisableKey", KeyId, () => { KmsBackend.DisableKey(new DisableKeyRequest { KeyId = KeyId }); return null; });
         }
     }
 }

@@ -16,7 +16,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(KeyId, "Disable automatic rotation")) return;
-            Run("DisableKeyRotation", KeyId, () => { Backend.DisableKeyRotation(new DisableKeyRotationRequest { KeyId = KeyId }); return null; });
+            Run("DisableKeyRotation", KeyId, () => { KmsBackend.DisableKeyRotation(new DisableKeyRotationRequest { KeyId = KeyId }); return null; });
         }
     }
 }

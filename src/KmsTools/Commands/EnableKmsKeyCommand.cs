@@ -16,7 +16,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(KeyId, "Enable KMS key")) return;
-            Run("EnableKey", KeyId, () => { Backend.EnableKey(new EnableKeyRequest { KeyId = KeyId }); return null; });
+            Run("EnableKey", KeyId, () => { KmsBackend.EnableKey(new EnableKeyRequest { KeyId = KeyId }); return null; });
         }
     }
 }

@@ -22,7 +22,7 @@ namespace KmsTools.Commands
             if (!ShouldProcess(KeyId, $"Enable automatic rotation every {RotationPeriodInDays} days")) return;
             Run("EnableKeyRotation", KeyId, () =>
             {
-                Backend.EnableKeyRotation(new EnableKeyRotationRequest { KeyId = KeyId, RotationPeriodInDays = RotationPeriodInDays });
+                KmsBackend.EnableKeyRotation(new EnableKeyRotationRequest { KeyId = KeyId, RotationPeriodInDays = RotationPeriodInDays });
                 return null;
             });
         }

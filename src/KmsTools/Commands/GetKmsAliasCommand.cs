@@ -15,7 +15,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord() =>
             RunPaged("ListAliases", KeyId,
-                marker => Backend.ListAliases(new ListAliasesRequest { KeyId = KeyId, Marker = marker }),
+                marker => KmsBackend.ListAliases(new ListAliasesRequest { KeyId = KeyId, Marker = marker }),
                 page => (page.Aliases, page.Truncated ? page.NextMarker : null));
     }
 }

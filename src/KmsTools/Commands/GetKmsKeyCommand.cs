@@ -33,15 +33,15 @@ namespace KmsTools.Commands
         {
             if (ParameterSetName == DescribeSet)
             {
-                Run("DescribeKey", KeyId, () => Backend.DescribeKey(new DescribeKeyRequest { KeyId = KeyId, GrantTokens = ToList(GrantTokens) }).KeyMetadata);
+                Run("DescribeKey", KeyId, () => KmsBackend.DescribeKey(new DescribeKeyRequest { KeyId = KeyId, GrantTokens = ToList(GrantTokens) }).KeyMetadata);
                 return;
             }
             bool singlePage = MyInvocation.BoundParameters.ContainsKey(nameof(Limit)) || MyInvocation.BoundParameters.ContainsKey(nameof(Marker));
             RunPaged("ListKeys", null,
-                marker => Backend.ListKeys(new ListKeysRequest { Limit = Limit, Marker = marker }),
+                marker => KmsBackend.ListKeys(new ListKeysRequest { Limit = Limit, Marker = marker }),
                 page => (page.Keys, page.Truncated ? page.NextMarker : null),
                 Marker, singlePage,
-                entry => Run("DescribeKey", entry.KeyId, () => Backend.DescribeKey(new DescribeKeyRequest { KeyId = entry.KeyId }).KeyMetadata));
+                entry => Run("DescribeKey", entry.KeyId, () => KmsBackend.DescribeKey(new DescribeKeyRequest { KeyId = entry.KeyId }).KeyMetadata));
         }
     }
 }

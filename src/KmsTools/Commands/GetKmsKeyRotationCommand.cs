@@ -16,7 +16,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord() =>
             RunPaged("ListKeyRotations", KeyId,
-                marker => Backend.ListKeyRotations(new ListKeyRotationsRequest { KeyId = KeyId, Marker = marker }),
+                marker => KmsBackend.ListKeyRotations(new ListKeyRotationsRequest { KeyId = KeyId, Marker = marker }),
                 page => (page.Rotations, page.Truncated ? page.NextMarker : null));
     }
 }

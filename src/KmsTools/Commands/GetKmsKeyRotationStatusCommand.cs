@@ -15,6 +15,6 @@ namespace KmsTools.Commands
         public string KeyId { get; set; }
 
         protected override void ProcessRecord() =>
-            Run("GetKeyRotationStatus", KeyId, () => Backend.GetKeyRotationStatus(new GetKeyRotationStatusRequest { KeyId = KeyId }));
+            Run("GetKeyRotationStatus", KeyId, () => KmsBackend.GetKeyRotationStatus(new GetKeyRotationStatusRequest { KeyId = KeyId }));
     }
 }

@@ -18,6 +18,6 @@ namespace KmsTools.Commands
         public string[] GrantTokens { get; set; }
 
         protected override void ProcessRecord() =>
-            Run("GetPublicKey", KeyId, () => Backend.GetPublicKey(new GetPublicKeyRequest { KeyId = KeyId, GrantTokens = ToList(GrantTokens) }));
+            Run("GetPublicKey", KeyId, () => KmsBackend.GetPublicKey(new GetPublicKeyRequest { KeyId = KeyId, GrantTokens = ToList(GrantTokens) }));
     }
 }

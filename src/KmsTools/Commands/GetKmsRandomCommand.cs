@@ -12,6 +12,6 @@ namespace KmsTools.Commands
         public int NumberOfBytes { get; set; }
 
         protected override void ProcessRecord() =>
-            Run("GenerateRandom", NumberOfBytes, () => Backend.GenerateRandom(new GenerateRandomRequest { NumberOfBytes = NumberOfBytes }));
+            Run("GenerateRandom", NumberOfBytes, () => KmsBackend.GenerateRandom(new GenerateRandomRequest { NumberOfBytes = NumberOfBytes }));
     }
 }

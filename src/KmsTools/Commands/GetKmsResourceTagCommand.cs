@@ -16,7 +16,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord() =>
             RunPaged("ListResourceTags", KeyId,
-                marker => Backend.ListResourceTags(new ListResourceTagsRequest { KeyId = KeyId, Marker = marker }),
+                marker => KmsBackend.ListResourceTags(new ListResourceTagsRequest { KeyId = KeyId, Marker = marker }),
                 page => (page.Tags, page.Truncated ? page.NextMarker : null));
     }
 }

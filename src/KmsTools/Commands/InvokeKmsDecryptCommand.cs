@@ -34,7 +34,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            Run("Decrypt", CiphertextBlob, () => Backend.Decrypt(new DecryptRequest
+            Run("Decrypt", CiphertextBlob, () => KmsBackend.Decrypt(new DecryptRequest
             {
                 CiphertextBlob = BlobArgument.ToBytes(CiphertextBlob, "CiphertextBlob"),
                 EncryptionContext = ToEncryptionContext(EncryptionContext),

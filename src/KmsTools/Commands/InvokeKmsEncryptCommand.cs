@@ -50,7 +50,7 @@ namespace KmsTools.Commands
                     : BlobArgument.ToBytes(Plaintext, "Plaintext");
                 try
                 {
-                    return Backend.Encrypt(new EncryptRequest
+                    return KmsBackend.Encrypt(new EncryptRequest
                     {
                         KeyId = KeyId,
                         Plaintext = plaintext,

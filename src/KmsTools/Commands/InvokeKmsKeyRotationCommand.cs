@@ -17,7 +17,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(KeyId, "Rotate key material now")) return;
-            Run("RotateKeyOnDemand", KeyId, () => Backend.RotateKeyOnDemand(new RotateKeyOnDemandRequest { KeyId = KeyId }));
+            Run("RotateKeyOnDemand", KeyId, () => KmsBackend.RotateKeyOnDemand(new RotateKeyOnDemandRequest { KeyId = KeyId }));
         }
     }
 }

@@ -49,7 +49,7 @@ namespace KmsTools.Commands
         public SwitchParameter DryRun { get; set; }
 
         protected override void ProcessRecord() =>
-            Run("ReEncrypt", CiphertextBlob, () => Backend.ReEncrypt(new ReEncryptRequest
+            Run("ReEncrypt", CiphertextBlob, () => KmsBackend.ReEncrypt(new ReEncryptRequest
             {
                 CiphertextBlob = BlobArgument.ToBytes(CiphertextBlob, "CiphertextBlob"),
                 SourceEncryptionContext = ToEncryptionContext(SourceEncryptionContext),

@@ -29,9 +29,9 @@ namespace KmsTools.Commands
             if (!ShouldProcess($"{AliasName} -> {TargetKeyId}", "Create KMS alias")) return;
             Run("CreateAlias", AliasName, () =>
             {
-                Backend.CreateAlias(new CreateAliasRequest { AliasName = AliasName, TargetKeyId = TargetKeyId });
+                KmsBackend.CreateAlias(new CreateAliasRequest { AliasName = AliasName, TargetKeyId = TargetKeyId });
                 if (!PassThru) return null;
-                return Backend.ListAliases(new ListAliasesRequest { KeyId = TargetKeyId, Limit = 100 })
+                return KmsBackend.ListAliases(new ListAliasesRequest { KeyId = TargetKeyId, Limit = 100 })
                     .Aliases.FirstOrDefault(a => a.AliasName == AliasName);
             });
         }

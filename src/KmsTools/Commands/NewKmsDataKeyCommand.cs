@@ -33,7 +33,7 @@ namespace KmsTools.Commands
         public SwitchParameter DryRun { get; set; }
 
         protected override void ProcessRecord() =>
-            Run("GenerateDataKey", KeyId, () => Backend.GenerateDataKey(new GenerateDataKeyRequest
+            Run("GenerateDataKey", KeyId, () => KmsBackend.GenerateDataKey(new GenerateDataKeyRequest
             {
                 KeyId = KeyId,
                 KeySpec = KeySpec,

@@ -29,7 +29,7 @@ namespace KmsTools.Commands
         public SwitchParameter DryRun { get; set; }
 
         protected override void ProcessRecord() =>
-            Run("GenerateDataKeyPair", KeyId, () => Backend.GenerateDataKeyPair(new GenerateDataKeyPairRequest
+            Run("GenerateDataKeyPair", KeyId, () => KmsBackend.GenerateDataKeyPair(new GenerateDataKeyPairRequest
             {
                 KeyId = KeyId,
                 KeyPairSpec = KeyPairSpec,

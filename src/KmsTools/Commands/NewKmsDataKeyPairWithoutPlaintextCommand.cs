@@ -30,7 +30,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            Run("GenerateDataKeyPairWithoutPlaintext", KeyId, () => Backend.GenerateDataKeyPairWithoutPlaintext(
+            Run("GenerateDataKeyPairWithoutPlaintext", KeyId, () => KmsBackend.GenerateDataKeyPairWithoutPlaintext(
                 new GenerateDataKeyPairWithoutPlaintextRequest
                 {
                     KeyId = KeyId,

@@ -33,7 +33,7 @@ namespace KmsTools.Commands
         public SwitchParameter DryRun { get; set; }
 
         protected override void ProcessRecord() =>
-            Run("GenerateDataKeyWithoutPlaintext", KeyId, () => Backend.GenerateDataKeyWithoutPlaintext(new GenerateDataKeyWithoutPlaintextRequest
+            Run("GenerateDataKeyWithoutPlaintext", KeyId, () => KmsBackend.GenerateDataKeyWithoutPlaintext(new GenerateDataKeyWithoutPlaintextRequest
             {
                 KeyId = KeyId,
                 KeySpec = KeySpec,

@@ -29,7 +29,7 @@ namespace KmsTools.Commands
         {
             string what = $"{KeySpec ?? Model.KeySpec.SYMMETRIC_DEFAULT} key '{Description}'";
             if (!ShouldProcess(what, "Create KMS key")) return;
-            Run("CreateKey", Description, () => Backend.CreateKey(new CreateKeyRequest
+            Run("CreateKey", Description, () => KmsBackend.CreateKey(new CreateKeyRequest
             {
                 Description = Description,
                 KeySpec = KeySpec,

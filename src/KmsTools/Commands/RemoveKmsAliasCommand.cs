@@ -16,7 +16,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(AliasName, "Delete alias")) return;
-            Run("DeleteAlias", AliasName, () => { Backend.DeleteAlias(new DeleteAliasRequest { AliasName = AliasName }); return null; });
+            Run("DeleteAlias", AliasName, () => { KmsBackend.DeleteAlias(new DeleteAliasRequest { AliasName = AliasName }); return null; });
         }
     }
 }

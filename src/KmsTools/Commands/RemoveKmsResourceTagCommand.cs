@@ -20,7 +20,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(KeyId, "Remove tags " + string.Join(", ", TagKeys))) return;
-            Run("UntagResource", KeyId, () => { Backend.UntagResource(new UntagResourceRequest { KeyId = KeyId, TagKeys = ToList(TagKeys) }); return null; });
+            Run("UntagResource", KeyId, () => { KmsBackend.UntagResource(new UntagResourceRequest { KeyId = KeyId, TagKeys = ToList(TagKeys) }); return null; });
         }
     }
 }

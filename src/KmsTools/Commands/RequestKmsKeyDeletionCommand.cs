@@ -21,7 +21,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(KeyId, $"Schedule deletion in {PendingWindowInDays} days (data encrypted under it becomes unrecoverable)")) return;
-            Run("ScheduleKeyDeletion", KeyId, () => Backend.ScheduleKeyDeletion(
+            Run("ScheduleKeyDeletion", KeyId, () => KmsBackend.ScheduleKeyDeletion(
                 new ScheduleKeyDeletionRequest { KeyId = KeyId, PendingWindowInDays = PendingWindowInDays }));
         }
     }

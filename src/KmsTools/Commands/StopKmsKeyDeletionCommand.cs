@@ -17,7 +17,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(KeyId, "Cancel scheduled deletion")) return;
-            Run("CancelKeyDeletion", KeyId, () => Backend.CancelKeyDeletion(new CancelKeyDeletionRequest { KeyId = KeyId }));
+            Run("CancelKeyDeletion", KeyId, () => KmsBackend.CancelKeyDeletion(new CancelKeyDeletionRequest { KeyId = KeyId }));
         }
     }
 }

@@ -22,7 +22,7 @@ namespace KmsTools.Commands
             if (!ShouldProcess(AliasName, $"Point alias at {TargetKeyId}")) return;
             Run("UpdateAlias", AliasName, () =>
             {
-                Backend.UpdateAlias(new UpdateAliasRequest { AliasName = AliasName, TargetKeyId = TargetKeyId });
+                KmsBackend.UpdateAlias(new UpdateAliasRequest { AliasName = AliasName, TargetKeyId = TargetKeyId });
                 return null;
             });
         }

@@ -22,7 +22,7 @@ namespace KmsTools.Commands
             if (!ShouldProcess(KeyId, $"Set description to '{Description}'")) return;
             Run("UpdateKeyDescription", KeyId, () =>
             {
-                Backend.UpdateKeyDescription(new UpdateKeyDescriptionRequest { KeyId = KeyId, Description = Description });
+                KmsBackend.UpdateKeyDescription(new UpdateKeyDescriptionRequest { KeyId = KeyId, Description = Description });
                 return null;
             });
         }

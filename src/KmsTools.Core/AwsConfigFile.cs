@@ -1,0 +1,47 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace KmsTools
+{
+    /// <summary>
+    /// The settings of one profile in the AWS config file ($AWS_CONFIG_FILE, else ~/.aws/config) that decide where
+    /// requests go: region and endpoint_url. Credentials are the SDK's business; this only reads what the module
+    /// needs before it knows whether to load the SDK at all.
+    /// </summary>
+    public static class AwsConfigFile
+    {
+        public static string ActiveProfile(string explicitProfile) =>
+            !string.IsNullOrWhiteSpace(explicitProfile) ? explicitProfile
+            : Environment.GetEnvironmentVariable("AWS_PROFILE") is string fromEnvironment && fromEnvironment.Length > 0 ? fromEnvironment
+            : null;
+
+        public static IReadOnlyDictionary<string, string> Read(string profile)
+        {
+            string path = Environment.GetEnvironmentVariable("AWS_CONFIG_FILE");
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                string home = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+                path = Path.Combine(home, ".aws", "config");
+            }
+            var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            if (!File.Exists(path)) return settings;
+            string wanted = profile == null || profile == "default" ? "default" : "profile " + profile;
+            string section = null;
+            foreach (string raw in File.ReadAllLines(path))
+            {
+                string line = raw.Trim();
+                if (line.Length == 0 || line[0] == '#' || line[0] == ';') continue;
+                if (line[0] == '[' && line[line.Length - 1] == ']')
+                {
+                    section = line.Substring(1, line.Length - 2).Trim();
+                    continue;
+                }
+                int equals = line.IndexOf('=');
+                if (equals > 0 && string.Equals(section, wanted, StringComparison.Ordinal) && !char.IsWhiteSpace(raw[0]))
+                    settings[line.Substring(0, equals).Trim()] = line.Substring(equals + 1).Trim();
+            }
+            return settings;
+        }
+    }
+}

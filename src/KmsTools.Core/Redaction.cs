@@ -1,0 +1,46 @@
+using System;
+using System.Collections;
+using System.Linq;
+using System.Reflection;
+using System.Text;
+
+namespace KmsTools
+{
+    /// <summary>
+    /// Describes a request or response for -Debug traces with every secret blanked: plaintexts and private keys
+    /// show only their length. Blobs show their length too (they are not secret, only long).
+    /// </summary>
+    public static class Redaction
+    {
+        private static readonly string[] SecretMembers = { "Plaintext", "PrivateKeyPlaintext", "PlaintextString", "PrivateKeyPem" };
+
+        public static bool IsSecret(string member) => SecretMembers.Contains(member);
+
+        public static string Describe(object value)
+        {
+            if (value == null) return "null";
+            var text = new StringBuilder("{");
+            bool first = true;
+            foreach (PropertyInfo property in value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            {
+                if (property.GetIndexParameters().Length > 0 || property.Name.EndsWith("Base64", StringComparison.Ordinal) || property.Name.EndsWith("Pem", StringComparison.Ordinal)) continue;
+                object member = property.GetValue(value);
+                if (member == null) continue;
+                if (!first) text.Append(", ");
+                first = false;
+                text.Append(property.Name).Append(": ");
+                if (IsSecret(property.Name))
+                    text.Append(member is byte[] secret ? $"<{secret.Length} bytes, hidden>" : "<hidden>");
+                else if (member is byte[] bytes)
+                    text.Append($"<{bytes.Length} bytes>");
+                else if (member is IDictionary map)
+                    text.Append("{").Append(string.Join(", ", map.Keys.Cast<object>().Select(k => $"{k}={map[k]}"))).Append("}");
+                else if (member is IEnumerable list && !(member is string))
+                    text.Append("[").Append(string.Join(", ", list.Cast<object>())).Append("]");
+                else
+                    text.Append(member);
+            }
+            return text.Append("}").ToString();
+        }
+    }
+}

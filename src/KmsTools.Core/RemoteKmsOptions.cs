@@ -1,0 +1,23 @@
+using System;
+
+namespace KmsTools
+{
+    /// <summary>How to reach a remote KMS endpoint (AWS KMS or anything that speaks its JSON 1.1 protocol): the CLI's global options.</summary>
+    public sealed class RemoteKmsOptions
+    {
+        /// <summary>The endpoint (--endpoint-url); null means AWS KMS of <see cref="Region"/>.</summary>
+        public string EndpointUrl { get; set; }
+        public string Region { get; set; }
+
+        /// <summary>The named profile of the AWS config and credentials files (--profile); null means the SDK's default chain.</summary>
+        public string Profile { get; set; }
+        public bool NoVerifySsl { get; set; }
+        public string CaBundle { get; set; }
+        public TimeSpan? ReadTimeout { get; set; }
+        public TimeSpan? ConnectTimeout { get; set; }
+        public bool NoSignRequest { get; set; }
+
+        /// <summary>Receives the request and response traces (-Debug), with every secret blanked.</summary>
+        public Action<string> Trace { get; set; }
+    }
+}

@@ -1,0 +1,225 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Net.Http;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon;
+using Amazon.KeyManagementService;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.Runtime.Credentials;
+using KmsTools.Model;
+using Sdk = Amazon.KeyManagementService.Model;
+
+namespace KmsTools.Remote
+{
+    /// <summary>
+    /// The same operations as the local engine, answered by a KMS endpoint through the AWS SDK for .NET (its
+    /// credential chain, SigV4, retries and timeouts). Service errors keep their KMS names; network failures become
+    /// errors that name the endpoint.
+    /// </summary>
+    public sealed class RemoteKmsBackend : IKmsBackend, IDisposable
+    {
+        private readonly AmazonKeyManagementServiceClient _client;
+        private readonly RemoteKmsOptions _options;
+        private readonly string _endpoint;
+
+        public RemoteKmsBackend(RemoteKmsOptions options)
+        {
+            _options = options ?? throw new ArgumentNullException(nameof(options));
+            var config = new AmazonKeyManagementServiceConfig();
+            if (!string.IsNullOrEmpty(options.EndpointUrl))
+            {
+                config.ServiceURL = options.EndpointUrl;
+                config.AuthenticationRegion = options.Region;
+            }
+            else
+            {
+                config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
+            }
+            if (options.ReadTimeout != null) config.Timeout = options.ReadTimeout;
+            if (options.NoVerifySsl || options.CaBundle != null || options.ConnectTimeout != null)
+                config.HttpClientFactory = new TlsHttpClientFactory(options);
+            _endpoint = options.EndpointUrl ?? $"https://kms.{options.Region}.amazonaws.com";
+            _client = new AmazonKeyManagementServiceClient(Credentials(options), config);
+        }
+
+        public string Description => $"remote KMS endpoint {_endpoint} (region {Region})";
+        public string Region => _options.Region;
+
+        private static AWSCredentials Credentials(RemoteKmsOptions options)
+        {
+            if (options.NoSignRequest) return new AnonymousAWSCredentials();
+            if (!string.IsNullOrEmpty(options.Profile))
+            {
+                if (new CredentialProfileStoreChain().TryGetAWSCredentials(options.Profile, out AWSCredentials credentials))
+                    return credentials;
+                // A profile that only says where to go (region, endpoint_url) takes its credentials from the default chain.
+                if (AwsConfigFile.Read(options.Profile).Count == 0)
+                    throw new KmsException("ProfileNotFound",
+                        $"The config profile ({options.Profile}) could not be found in the AWS config or credentials files.", "Profile");
+            }
+            try
+            {
+                return DefaultAWSCredentialsIdentityResolver.GetCredentials();
+            }
+            catch (AmazonClientException e)
+            {
+                throw new KmsException("NoCredentialsError",
+                    "Unable to locate credentials for the remote KMS endpoint. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, use -Profile, or -NoSignRequest. (" + e.Message + ")");
+            }
+        }
+
+        public GenerateDataKeyPairWithoutPlaintextResponse GenerateDataKeyPairWithoutPlaintext(GenerateDataKeyPairWithoutPlaintextRequest request) =>
+            WithContext(Call<Sdk.GenerateDataKeyPairWithoutPlaintextRequest, Sdk.GenerateDataKeyPairWithoutPlaintextResponse, GenerateDataKeyPairWithoutPlaintextResponse>(
+                "GenerateDataKeyPairWithoutPlaintext", request, _client.GenerateDataKeyPairWithoutPlaintextAsync), request.EncryptionContext, (r, c) => r.EncryptionContext = c);
+
+        public GenerateDataKeyPairResponse GenerateDataKeyPair(GenerateDataKeyPairRequest request) =>
+            WithContext(Call<Sdk.GenerateDataKeyPairRequest, Sdk.GenerateDataKeyPairResponse, GenerateDataKeyPairResponse>(
+                "GenerateDataKeyPair", request, _client.GenerateDataKeyPairAsync), request.EncryptionContext, (r, c) => r.EncryptionContext = c);
+
+        public GenerateDataKeyResponse GenerateDataKey(GenerateDataKeyRequest request) =>
+            WithContext(Call<Sdk.GenerateDataKeyRequest, Sdk.GenerateDataKeyResponse, GenerateDataKeyResponse>(
+                "GenerateDataKey", request, _client.GenerateDataKeyAsync), request.EncryptionContext, (r, c) => r.EncryptionContext = c);
+
+        public GenerateDataKeyWithoutPlaintextResponse GenerateDataKeyWithoutPlaintext(GenerateDataKeyWithoutPlaintextRequest request) =>
+            WithContext(Call<Sdk.GenerateDataKeyWithoutPlaintextRequest, Sdk.GenerateDataKeyWithoutPlaintextResponse, GenerateDataKeyWithoutPlaintextResponse>(
+                "GenerateDataKeyWithoutPlaintext", request, _client.GenerateDataKeyWithoutPlaintextAsync), request.EncryptionContext, (r, c) => r.EncryptionContext = c);
+
+        public EncryptResponse Encrypt(EncryptRequest request) =>
+            WithContext(Call<Sdk.EncryptRequest, Sdk.EncryptResponse, EncryptResponse>("Encrypt", request, _client.EncryptAsync),
+                request.EncryptionContext, (r, c) => r.EncryptionContext = c);
+
+        public DecryptResponse Decrypt(DecryptRequest request) =>
+            Call<Sdk.DecryptRequest, Sdk.DecryptResponse, DecryptResponse>("Decrypt", request, _client.DecryptAsync);
+
+        public ReEncryptResponse ReEncrypt(ReEncryptRequest request) =>
+            WithContext(Call<Sdk.ReEncryptRequest, Sdk.ReEncryptResponse, ReEncryptResponse>("ReEncrypt", request, _client.ReEncryptAsync),
+                request.DestinationEncryptionContext, (r, c) => r.EncryptionContext = c);
+
+        public GenerateRandomResponse GenerateRandom(GenerateRandomRequest request) =>
+            Call<Sdk.GenerateRandomRequest, Sdk.GenerateRandomResponse, GenerateRandomResponse>("GenerateRandom", request, _client.GenerateRandomAsync);
+
+        public CreateKeyResponse CreateKey(CreateKeyRequest request) =>
+            Call<Sdk.CreateKeyRequest, Sdk.CreateKeyResponse, CreateKeyResponse>("CreateKey", request, _client.CreateKeyAsync);
+
+        public DescribeKeyResponse DescribeKey(DescribeKeyRequest request) =>
+            Call<Sdk.DescribeKeyRequest, Sdk.DescribeKeyResponse, DescribeKeyResponse>("DescribeKey", request, _client.DescribeKeyAsync);
+
+        public ListKeysResponse ListKeys(ListKeysRequest request) =>
+            Call<Sdk.ListKeysRequest, Sdk.ListKeysResponse, ListKeysResponse>("ListKeys", request, _client.ListKeysAsync);
+
+        public void CreateAlias(CreateAliasRequest request) =>
+            Call<Sdk.CreateAliasRequest, Sdk.CreateAliasResponse, object>("CreateAlias", request, _client.CreateAliasAsync);
+
+        public ListAliasesResponse ListAliases(ListAliasesRequest request) =>
+            Call<Sdk.ListAliasesRequest, Sdk.ListAliasesResponse, ListAliasesResponse>("ListAliases", request, _client.ListAliasesAsync);
+
+        public void UpdateAlias(UpdateAliasRequest request) =>
+            Call<Sdk.UpdateAliasRequest, Sdk.UpdateAliasResponse, object>("UpdateAlias", request, _client.UpdateAliasAsync);
+
+        public void DeleteAlias(DeleteAliasRequest request) =>
+            Call<Sdk.DeleteAliasRequest, Sdk.DeleteAliasResponse, object>("DeleteAlias", request, _client.DeleteAliasAsync);
+
+        public void UpdateKeyDescription(UpdateKeyDescriptionRequest request) =>
+            Call<Sdk.UpdateKeyDescriptionRequest, Sdk.UpdateKeyDescriptionResponse, object>("UpdateKeyDescription", request, _client.UpdateKeyDescriptionAsync);
+
+        public void EnableKey(EnableKeyRequest request) =>
+            Call<Sdk.EnableKeyRequest, Sdk.EnableKeyResponse, object>("EnableKey", request, _client.EnableKeyAsync);
+
+        public void DisableKey(DisableKeyRequest request) =>
+            Call<Sdk.DisableKeyRequest, Sdk.DisableKeyResponse, object>("DisableKey", request, _client.DisableKeyAsync);
+
+        public ScheduleKeyDeletionResponse ScheduleKeyDeletion(ScheduleKeyDeletionRequest request) =>
+            Call<Sdk.ScheduleKeyDeletionRequest, Sdk.ScheduleKeyDeletionResponse, ScheduleKeyDeletionResponse>("ScheduleKeyDeletion", request, _client.ScheduleKeyDeletionAsync);
+
+        public CancelKeyDeletionResponse CancelKeyDeletion(CancelKeyDeletionRequest request) =>
+            Call<Sdk.CancelKeyDeletionRequest, Sdk.CancelKeyDeletionResponse, CancelKeyDeletionResponse>("CancelKeyDeletion", request, _client.CancelKeyDeletionAsync);
+
+        public void EnableKeyRotation(EnableKeyRotationRequest request) =>
+            Call<Sdk.EnableKeyRotationRequest, Sdk.EnableKeyRotationResponse, object>("EnableKeyRotation", request, _client.EnableKeyRotationAsync);
+
+        public void DisableKeyRotation(DisableKeyRotationRequest request) =>
+            Call<Sdk.DisableKeyRotationRequest, Sdk.DisableKeyRotationResponse, object>("DisableKeyRotation", request, _client.DisableKeyRotationAsync);
+
+        public GetKeyRotationStatusResponse GetKeyRotationStatus(GetKeyRotationStatusRequest request) =>
+            Call<Sdk.GetKeyRotationStatusRequest, Sdk.GetKeyRotationStatusResponse, GetKeyRotationStatusResponse>("GetKeyRotationStatus", request, _client.GetKeyRotationStatusAsync);
+
+        public RotateKeyOnDemandResponse RotateKeyOnDemand(RotateKeyOnDemandRequest request) =>
+            Call<Sdk.RotateKeyOnDemandRequest, Sdk.RotateKeyOnDemandResponse, RotateKeyOnDemandResponse>("RotateKeyOnDemand", request, _client.RotateKeyOnDemandAsync);
+
+        public ListKeyRotationsResponse ListKeyRotations(ListKeyRotationsRequest request) =>
+            Call<Sdk.ListKeyRotationsRequest, Sdk.ListKeyRotationsResponse, ListKeyRotationsResponse>("ListKeyRotations", request, _client.ListKeyRotationsAsync);
+
+        public void TagResource(TagResourceRequest request) =>
+            Call<Sdk.TagResourceRequest, Sdk.TagResourceResponse, object>("TagResource", request, _client.TagResourceAsync);
+
+        public void UntagResource(UntagResourceRequest request) =>
+            Call<Sdk.UntagResourceRequest, Sdk.UntagResourceResponse, object>("UntagResource", request, _client.UntagResourceAsync);
+
+        public ListResourceTagsResponse ListResourceTags(ListResourceTagsRequest request) =>
+            Call<Sdk.ListResourceTagsRequest, Sdk.ListResourceTagsResponse, ListResourceTagsResponse>("ListResourceTags", request, _client.ListResourceTagsAsync);
+
+        public GetPublicKeyResponse GetPublicKey(GetPublicKeyRequest request) =>
+            Call<Sdk.GetPublicKeyRequest, Sdk.GetPublicKeyResponse, GetPublicKeyResponse>("GetPublicKey", request, _client.GetPublicKeyAsync);
+
+        public void Dispose() => _client.Dispose();
+
+        /// <summary>One call: our request mapped to the SDK's, sent, its response mapped back, its failure turned into a KmsException.</summary>
+        private TResponse Call<TSdkRequest, TSdkResponse, TResponse>(string operation, object request,
+            Func<TSdkRequest, CancellationToken, Task<TSdkResponse>> send)
+            where TSdkRequest : AmazonWebServiceRequest, new()
+            where TSdkResponse : AmazonWebServiceResponse
+            where TResponse : class, new()
+        {
+            if (request == null) throw new ArgumentNullException(nameof(request));
+            TSdkRequest sdkRequest = SdkMapper.Map<TSdkRequest>(request);
+            _options.Trace?.Invoke($"{operation} request to {_endpoint}: {Redaction.Describe(request)}");
+            try
+            {
+                // The SDK has only asynchronous calls on this target; a cmdlet thread has no synchronization context to deadlock.
+                TSdkResponse response = Task.Run(() => send(sdkRequest, CancellationToken.None)).GetAwaiter().GetResult();
+                _options.Trace?.Invoke($"{operation} response from {_endpoint}: HTTP {(int)response.HttpStatusCode}");
+                return typeof(TResponse) == typeof(object) ? null : SdkMapper.Map<TResponse>(response);
+            }
+            catch (AmazonServiceException e)
+            {
+                throw ServiceError(operation, e);
+            }
+            catch (Exception e) when (e is AmazonClientException || e is HttpRequestException || e is TaskCanceledException || e is OperationCanceledException || e is WebException)
+            {
+                throw NetworkError(operation, e);
+            }
+        }
+
+        private KmsException ServiceError(string operation, AmazonServiceException e)
+        {
+            // A 5xx without a KMS error name: the endpoint failed, or does not implement the operation (moto has no data key pairs).
+            if (!string.IsNullOrEmpty(e.ErrorCode))
+                return new KmsException(e.ErrorCode, e.Message ?? string.Empty, null, e);
+            return new KmsException(KmsErrorCodes.KMSInternal,
+                $"The endpoint {_endpoint} answered {operation} with HTTP {(int)e.StatusCode} and no KMS error name: the service failed, or it does not implement {operation}.", null, e);
+        }
+
+        private KmsException NetworkError(string operation, Exception e)
+        {
+            Exception root = e;
+            while (root.InnerException != null) root = root.InnerException;
+            string detail = root.Message;
+            if (e is TaskCanceledException || e is OperationCanceledException || root is TimeoutException)
+                return new KmsException("ReadTimeoutError", $"Read timeout on endpoint URL: \"{_endpoint}\" ({operation}). Raise -CliReadTimeout or check the endpoint.", null, e);
+            if (root is System.Security.Authentication.AuthenticationException || detail.IndexOf("SSL", StringComparison.OrdinalIgnoreCase) >= 0)
+                return new KmsException("SSLError", $"SSL validation failed for {_endpoint} ({operation}): {detail}. Use -CaBundle for a private CA, or -NoVerifySsl to skip the check.", null, e);
+            return new KmsException("EndpointConnectionError", $"Could not connect to the endpoint URL: \"{_endpoint}\" ({operation}): {detail}", null, e);
+        }
+
+        private static T WithContext<T>(T response, Dictionary<string, string> context, Action<T, Dictionary<string, string>> set)
+        {
+            set(response, context == null ? new Dictionary<string, string>() : new Dictionary<string, string>(context, StringComparer.Ordinal));
+            return response;
+        }
+    }
+}

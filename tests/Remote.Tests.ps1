@@ -1,0 +1,206 @@
+BeforeDiscovery {
+    $script:HasMoto = [bool](Get-Command moto_server -CommandType Application -ErrorAction SilentlyContinue)
+    if (-not $HasMoto -and $env:CI) { throw 'moto_server is missing: CI must run the remote backend tests (pip install "moto[server]").' }
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSetup.ps1')
+    function Get-FreePort {
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop(); $port
+    }
+    $env:AWS_ACCESS_KEY_ID = 'testing'; $env:AWS_SECRET_ACCESS_KEY = 'testing'
+    Remove-Item Env:AWS_ENDPOINT_URL, Env:AWS_ENDPOINT_URL_KMS, Env:AWS_PROFILE, Env:KMSTOOLS_BACKEND -ErrorAction SilentlyContinue
+    $script:Moto = $null
+    if (Get-Command moto_server -CommandType Application -ErrorAction SilentlyContinue) {
+        $port = Get-FreePort
+        $script:Endpoint = "http://127.0.0.1:$port"
+        $script:Moto = Start-Process moto_server -ArgumentList '-H', '127.0.0.1', '-p', $port -PassThru `
+            -RedirectStandardOutput (Join-Path $StoreHome 'moto.out') -RedirectStandardError (Join-Path $StoreHome 'moto.err')
+        $deadline = [datetime]::UtcNow.AddSeconds(30)
+        while ([datetime]::UtcNow -lt $deadline) {
+            try { $client = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $port); $client.Dispose(); break } catch { Start-Sleep -Milliseconds 100 }
+        }
+    }
+}
+
+AfterAll {
+    if ($script:Moto -and -not $script:Moto.HasExited) { $script:Moto.Kill(); $script:Moto.WaitForExit() }
+    Remove-Item Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY -ErrorAction SilentlyContinue
+    Remove-Item $script:StoreHome -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'The same cmdlets against moto' -Skip:(-not $HasMoto) {
+    It 'creates, describes and lists keys' {
+        $key = New-KmsKey -Description 'remote key' -EndpointUrl $Endpoint
+        $key.PSObject.TypeNames[0] | Should -Be 'KmsTools.Model.KeyMetadata'
+        $key.KeyState | Should -BeExactly 'Enabled'
+        $key.Arn | Should -Match "^arn:aws:kms:us-east-1:\d{12}:key/$($key.KeyId)$"
+        (Get-KmsKey -KeyId $key.Arn -EndpointUrl $Endpoint).Description | Should -BeExactly 'remote key'
+        (Get-KmsKey -EndpointUrl $Endpoint).KeyId | Should -Contain $key.KeyId
+        # nothing reached the local store
+        Get-KmsKey | Where-Object KeyId -eq $key.KeyId | Should -BeNullOrEmpty
+    }
+
+    It 'creates, lists, updates and deletes aliases' {
+        $first = New-KmsKey -EndpointUrl $Endpoint; $second = New-KmsKey -EndpointUrl $Endpoint
+        New-KmsAlias -AliasName alias/remote-alias -TargetKeyId $first.KeyId -EndpointUrl $Endpoint
+        (Get-KmsAlias -KeyId $first.KeyId -EndpointUrl $Endpoint).AliasName | Should -Be 'alias/remote-alias'
+        Update-KmsAlias alias/remote-alias $second.KeyId -EndpointUrl $Endpoint
+        (Get-KmsKey alias/remote-alias -EndpointUrl $Endpoint).KeyId | Should -BeExactly $second.KeyId
+        Remove-KmsAlias alias/remote-alias -Confirm:$false -EndpointUrl $Endpoint
+        Get-KmsAlias -EndpointUrl $Endpoint | Where-Object AliasName -eq 'alias/remote-alias' | Should -BeNullOrEmpty
+    }
+
+    It 'encrypts and decrypts with a context, through the pipeline' {
+        $key = New-KmsKey -EndpointUrl $Endpoint
+        $encrypted = Invoke-KmsEncrypt -KeyId $key.KeyId -PlaintextString 'remote secret' -EncryptionContext @{ app = 'test' } -EndpointUrl $Endpoint
+        $encrypted.KeyId | Should -BeExactly $key.Arn
+        [Text.Encoding]::UTF8.GetString(($encrypted | Invoke-KmsDecrypt -EndpointUrl $Endpoint).Plaintext) | Should -BeExactly 'remote secret'
+    }
+
+    It 'generates data keys that decrypt to their plaintext' {
+        $key = New-KmsKey -EndpointUrl $Endpoint
+        $dataKey = New-KmsDataKey -KeyId $key.KeyId -KeySpec AES_256 -EncryptionContext 'purpose=remote' -EndpointUrl $Endpoint
+        $dataKey.Plaintext.Length | Should -Be 32
+        [Convert]::ToBase64String(($dataKey | Invoke-KmsDecrypt -EndpointUrl $Endpoint).Plaintext) | Should -BeExactly ([Convert]::ToBase64String($dataKey.Plaintext))
+    }
+
+    It 'maps NotFoundException to the same error id as the local engine' {
+        $missing = [guid]::NewGuid().ToString()
+        $remoteError = $null; $localError = $null
+        try { Get-KmsKey -KeyId $missing -EndpointUrl $Endpoint -ErrorAction Stop } catch { $remoteError = $_ }
+        try { Get-KmsKey -KeyId $missing -ErrorAction Stop } catch { $localError = $_ }
+        $remoteError.FullyQualifiedErrorId | Should -BeExactly 'NotFoundException,KmsTools.Commands.GetKmsKeyCommand'
+        $remoteError.FullyQualifiedErrorId | Should -BeExactly $localError.FullyQualifiedErrorId
+        $remoteError.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $remoteError.Exception.Message | Should -Match ([regex]::Escape($missing))
+    }
+
+    It "turns moto's HTTP 500 for an operation it lacks into a clear error" {
+        $key = New-KmsKey -EndpointUrl $Endpoint
+        $failure = $null
+        try { New-KmsDataKeyPairWithoutPlaintext $key.KeyId ECC_NIST_P256 -EndpointUrl $Endpoint -ErrorAction Stop } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeExactly 'KMSInternalException,KmsTools.Commands.NewKmsDataKeyPairWithoutPlaintextCommand'
+        $failure.Exception.Message | Should -Match "answered GenerateDataKeyPairWithoutPlaintext with HTTP 500"
+        $failure.Exception.Message | Should -Match ([regex]::Escape($Endpoint))
+    }
+
+    It 'says in -Verbose which backend answered' {
+        $verbose = Get-KmsKey -EndpointUrl $Endpoint -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        ($verbose.Message -join "`n") | Should -Match ([regex]::Escape("remote KMS endpoint $Endpoint"))
+        $verbose = Get-KmsKey -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        ($verbose.Message -join "`n") | Should -Match 'local KMS engine'
+    }
+
+    It 'selects the endpoint from AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL and the profile; -Backend Local wins' {
+        $key = New-KmsKey -Description 'by environment' -EndpointUrl $Endpoint
+        try {
+            $env:AWS_ENDPOINT_URL_KMS = $Endpoint
+            (Get-KmsKey -KeyId $key.KeyId).KeyId | Should -BeExactly $key.KeyId
+            { Get-KmsKey -KeyId $key.KeyId -Backend Local -ErrorAction Stop } | Should -Throw -ErrorId 'NotFoundException,KmsTools.Commands.GetKmsKeyCommand'
+            Remove-Item Env:AWS_ENDPOINT_URL_KMS
+            $env:AWS_ENDPOINT_URL = $Endpoint
+            (Get-KmsKey -KeyId $key.KeyId).KeyId | Should -BeExactly $key.KeyId
+            Remove-Item Env:AWS_ENDPOINT_URL
+            $config = Join-Path $StoreHome 'aws-config'
+            Set-Content $config "[profile moto]`nregion = us-east-1`nendpoint_url = $Endpoint`n"
+            $env:AWS_CONFIG_FILE = $config
+            (Get-KmsKey -KeyId $key.KeyId -Profile moto).KeyId | Should -BeExactly $key.KeyId
+            (Get-KmsKey -KeyId $key.KeyId -ProfileName moto).KeyId | Should -BeExactly $key.KeyId
+        }
+        finally {
+            Remove-Item Env:AWS_ENDPOINT_URL_KMS, Env:AWS_ENDPOINT_URL, Env:AWS_CONFIG_FILE -ErrorAction SilentlyContinue
+        }
+    }
+
+    It 'keeps dependencies isolated from other versions loaded first (BouncyCastle 2.4.0, AWSSDK.Core 3.7)' {
+        $packages = & dotnet nuget locals global-packages --list | Select-Object -First 1
+        $packages = ($packages -replace '^global-packages:\s*', '').Trim()
+        $bouncyCastle = Join-Path $packages 'bouncycastle.cryptography/2.4.0/lib/net6.0/BouncyCastle.Cryptography.dll'
+        $awsCore = Join-Path $packages 'awssdk.core/3.7.402/lib/net8.0/AWSSDK.Core.dll'
+        if (-not ((Test-Path $bouncyCastle) -and (Test-Path $awsCore))) { Set-ItResult -Skipped -Because 'build.ps1 -Task Test restores them (build/Tools.csproj)' ; return }
+        $out = Join-Path $StoreHome 'isolation.out'; $err = Join-Path $StoreHome 'isolation.err'
+        $probe = Start-TestPwsh -ScriptPath (Join-Path $PSScriptRoot 'workers/IsolationProbe.ps1') `
+            -Arguments @('-ModulePath', $ModuleManifest, '-BouncyCastle', $bouncyCastle, '-AwsSdkCore', $awsCore, '-EndpointUrl', $Endpoint) -StdOut $out -StdErr $err
+        $probe.WaitForExit(120000) | Should -BeTrue
+        Get-Content $err -Raw | Should -BeNullOrEmpty
+        $probe.ExitCode | Should -Be 0
+        $result = Get-Content $out -Raw | ConvertFrom-Json
+        $result.LocalPairSpec | Should -BeExactly 'ECC_NIST_P256'
+        $result.LocalPrivateKeyBytes | Should -Be 138
+        $result.RemoteDataKeyBytes | Should -Be 32
+        $result.Assemblies | Should -Contain 'BouncyCastle.Cryptography 2.0.0.0 Default'
+        $result.Assemblies | Should -Contain 'BouncyCastle.Cryptography 2.0.0.0 KmsTools'
+        $result.Assemblies | Should -Contain 'AWSSDK.Core 3.3.0.0 Default'
+        $result.Assemblies | Should -Contain 'AWSSDK.Core 4.0.0.0 KmsTools'
+    }
+}
+
+Describe 'Requests the remote backend sends' {
+    BeforeAll {
+        # A one-shot loopback responder: records the request, answers with a canned KMS response.
+        $script:ResponderPort = Get-FreePort
+        $script:Captured = Join-Path $StoreHome 'captured.json'
+        $publicKey = [Convert]::ToBase64String([byte[]](1..91)); $blob = [Convert]::ToBase64String([byte[]](1..200))
+        $script:CannedResponse = '{"KeyId":"arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab","KeyMaterialId":"' + ('ab' * 32) + '","KeyPairSpec":"ECC_NIST_P256","PrivateKeyCiphertextBlob":"' + $blob + '","PublicKey":"' + $publicKey + '"}'
+        $script:Responder = Start-ThreadJob -ArgumentList $ResponderPort, $Captured, $CannedResponse -ScriptBlock {
+            param($port, $captured, $response)
+            $listener = [System.Net.HttpListener]::new()
+            $listener.Prefixes.Add("http://127.0.0.1:$port/")
+            $listener.Start()
+            try {
+                $context = $listener.GetContext()
+                $body = [IO.StreamReader]::new($context.Request.InputStream).ReadToEnd()
+                [pscustomobject]@{
+                    Method = $context.Request.HttpMethod; Path = $context.Request.Url.AbsolutePath
+                    Target = $context.Request.Headers['X-Amz-Target']; ContentType = $context.Request.ContentType
+                    Authorization = $context.Request.Headers['Authorization']; Body = $body
+                } | ConvertTo-Json | Set-Content $captured
+                $bytes = [Text.Encoding]::UTF8.GetBytes($response)
+                $context.Response.ContentType = 'application/x-amz-json-1.1'
+                $context.Response.OutputStream.Write($bytes, 0, $bytes.Length)
+                $context.Response.Close()
+            } finally { $listener.Stop() }
+        }
+        Start-Sleep -Milliseconds 300
+    }
+
+    AfterAll { $script:Responder | Remove-Job -Force -ErrorAction SilentlyContinue }
+
+    It 'sends GenerateDataKeyPairWithoutPlaintext over the KMS JSON 1.1 protocol, signed, and maps the answer' {
+        $result = New-KmsDataKeyPairWithoutPlaintext -KeyId alias/responder -KeyPairSpec ECC_NIST_P256 -EncryptionContext @{ purpose = 'wire' } `
+            -GrantTokens token1 -EndpointUrl "http://127.0.0.1:$ResponderPort" -CliReadTimeout 20
+        $request = Get-Content $Captured -Raw | ConvertFrom-Json
+        $request.Method | Should -BeExactly 'POST'
+        $request.Path | Should -BeExactly '/'
+        $request.Target | Should -BeExactly 'TrentService.GenerateDataKeyPairWithoutPlaintext'
+        $request.ContentType | Should -Match '^application/x-amz-json-1\.1'
+        $request.Authorization | Should -Match '^AWS4-HMAC-SHA256 Credential=testing/\d{8}/us-east-1/kms/aws4_request'
+        $body = $request.Body | ConvertFrom-Json
+        $body.KeyId | Should -BeExactly 'alias/responder'
+        $body.KeyPairSpec | Should -BeExactly 'ECC_NIST_P256'
+        $body.EncryptionContext.purpose | Should -BeExactly 'wire'
+        $body.GrantTokens | Should -Be @('token1')
+        $body.PSObject.Properties.Name | Should -Not -Contain 'DryRun'
+
+        $result.PSObject.TypeNames[0] | Should -Be 'KmsTools.Model.GenerateDataKeyPairWithoutPlaintextResponse'
+        $result.KeyId | Should -BeExactly 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'
+        $result.PublicKey | Should -Be ([byte[]](1..91))
+        $result.PrivateKeyCiphertextBlob.Length | Should -Be 200
+        $result.KeyMaterialId | Should -BeExactly ('ab' * 32)
+        $result.EncryptionContext['purpose'] | Should -BeExactly 'wire'
+    }
+
+    It 'names the endpoint when nothing listens there' {
+        $port = Get-FreePort
+        $failure = $null
+        try { Get-KmsKey -KeyId alias/x -EndpointUrl "http://127.0.0.1:$port" -CliConnectTimeout 5 -ErrorAction Stop } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeExactly 'EndpointConnectionError,KmsTools.Commands.GetKmsKeyCommand'
+        $failure.Exception.Message | Should -Match ([regex]::Escape("http://127.0.0.1:$port"))
+    }
+
+    It 'rejects a malformed endpoint with ValidationException' {
+        { Get-KmsKey -KeyId alias/x -EndpointUrl 'not a url' -ErrorAction Stop } | Should -Throw -ErrorId 'ValidationException,KmsTools.Commands.GetKmsKeyCommand'
+    }
+}
