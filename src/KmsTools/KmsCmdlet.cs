@@ -2,6 +2,8 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Linq;
+using KmsTools.Cli;
 using KmsTools.Infrastructure;
 
 namespace KmsTools.Commands
@@ -78,21 +80,158 @@ namespace KmsTools.Commands
 
         protected override void EndProcessing() => (_backend as IDisposable)?.Dispose();
 
+        /// <summary>A JSON document of the operation's request members (--cli-input-json), or file://path to one. Parameters given on the command line override its members.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CliInputJsonSet)]
+        public string CliInputJson { get; set; }
+
+        /// <summary>Prints the operation's request (input) or response (output) skeleton as JSON and calls nothing (--generate-cli-skeleton).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = SkeletonSet)]
+        [ValidateSet("input", "output")]
+        public string GenerateCliSkeleton { get; set; }
+
+        /// <summary>Emit what the AWS CLI would print (--output json, text, table or yaml) instead of objects.</summary>
+        [Parameter]
+        [ValidateSet("json", "text", "table", "yaml")]
+        public string Output { get; set; }
+
+        /// <summary>A JMESPath expression applied to the response's JSON form (--query); the result is emitted as objects, or in the -Output format.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Query { get; set; }
+
+        internal const string ParametersSet = "Parameters";
+        internal const string CliInputJsonSet = "CliInputJson";
+        internal const string SkeletonSet = "GenerateCliSkeleton";
+        private bool _skeletonWritten;
+
+        private bool WantsCliOutput => Output != null || Query != null;
+
         /// <summary>
-        /// Runs one KMS operation for the current pipeline item. A KMS error becomes a non-terminating error for this
-        /// item only, with <paramref name="target"/> (the offending input) as its target, and the pipeline goes on.
+        /// Runs one KMS operation for the current pipeline item: builds the request (merged over -CliInputJson), calls
+        /// the backend, and writes the result as objects or, with -Output/-Query, as the CLI would print it.
+        /// A KMS error becomes a non-terminating error for this item only, with <paramref name="target"/> (the
+        /// offending input) as its target, and the pipeline goes on. -GenerateCliSkeleton prints and calls nothing.
         /// </summary>
-        internal void Run(string operation, object target, Func<object> call)
+        internal void Invoke<TRequest, TResponse>(string operation, object target, Func<TRequest> build,
+            Func<TRequest, TResponse> call, Func<TResponse, object> emit = null) where TRequest : class
         {
+            if (GenerateCliSkeleton != null)
+            {
+                if (!_skeletonWritten) WriteObject(CliModel.Skeleton(operation, GenerateCliSkeleton));
+                _skeletonWritten = true;
+                return;
+            }
             try
             {
-                WriteVerbose($"{operation}: calling the {KmsBackend.Description}.");
-                object result = call();
-                if (result != null) WriteObject(result);
+                TRequest request = BuildRequest(operation, build);
+                TResponse response = Call(operation, request, call);
+                if (response == null) return;
+                if (WantsCliOutput) WriteCliOutput(operation, CliDocument.FromResponse(response));
+                else WriteObject(emit == null ? response : emit(response));
             }
             catch (KmsException e)
             {
                 WriteError(KmsErrorRecords.Create(e, TargetFor(e, target)));
+            }
+        }
+
+        /// <summary>
+        /// Runs a KMS list operation page after page (all pages, as the AWS CLI does unless -NoPaginate) and writes each
+        /// item; with -Output/-Query the pages are merged into one response first, as the CLI's paginator does.
+        /// </summary>
+        internal void RunPaged<TRequest, TPage, TItem>(string operation, object target, Func<string, TRequest> build,
+            Func<TRequest, TPage> call, Func<TPage, (IEnumerable<TItem> Items, string NextMarker)> split,
+            string marker = null, bool singlePage = false, Action<TItem> write = null) where TRequest : class
+        {
+            if (GenerateCliSkeleton != null)
+            {
+                Invoke(operation, target, () => build(null), call);
+                return;
+            }
+            CliDocument merged = null;
+            try
+            {
+                do
+                {
+                    TRequest request = BuildRequest(operation, () => build(marker));
+                    TPage page = Call(operation, request, call);
+                    var (items, next) = split(page);
+                    if (WantsCliOutput)
+                    {
+                        if (merged == null) merged = CliDocument.FromResponse(page);
+                        else merged.AddPage(CliDocument.FromResponse(page));
+                    }
+                    else
+                        foreach (TItem item in items)
+                        {
+                            if (write != null) write(item);
+                            else WriteObject(item);
+                        }
+                    marker = next;
+                    if (singlePage && marker != null)
+                    {
+                        WriteVerbose($"{operation}: more results; pass -Marker '{marker}' for the next page.");
+                        break;
+                    }
+                }
+                while (marker != null);
+                if (merged != null)
+                {
+                    if (!singlePage) merged.RemovePaging();
+                    WriteCliOutput(operation, merged);
+                }
+            }
+            catch (KmsException e)
+            {
+                WriteError(KmsErrorRecords.Create(e, TargetFor(e, target)));
+            }
+        }
+
+        private TRequest BuildRequest<TRequest>(string operation, Func<TRequest> build) where TRequest : class
+        {
+            TRequest request = build();
+            if (CliInputJson != null)
+                request = CliModel.Merge(CliModel.ReadInput<TRequest>(operation, CliInputJson), request);
+            return request;
+        }
+
+        private TResponse Call<TRequest, TResponse>(string operation, TRequest request, Func<TRequest, TResponse> call)
+        {
+            WriteVerbose($"{operation}: calling the {KmsBackend.Description}.");
+            WriteDebug($"{operation} request: {Redaction.Describe(request)}");
+            TResponse response = call(request);
+            if (response != null) WriteDebug($"{operation} response: {Redaction.Describe(response)}");
+            return response;
+        }
+
+        private void WriteCliOutput(string operation, CliDocument document)
+        {
+            if (Query != null) document = document.Query(Query);
+            if (Output != null)
+            {
+                // Without its final newline: the host adds one, so Set-Content writes exactly what the CLI prints.
+                string text = document.Format(Output, operation);
+                if (text.Length > 0) WriteObject(text.EndsWith("\n") ? text.Substring(0, text.Length - 1) : text);
+            }
+            else
+            {
+                WriteObject(ToPowerShell(document.ToPlain()), enumerateCollection: true);
+            }
+        }
+
+        /// <summary>A JMESPath result as PowerShell objects: objects become PSCustomObjects, arrays arrays, scalars themselves.</summary>
+        private static object ToPowerShell(object value)
+        {
+            switch (value)
+            {
+                case List<KeyValuePair<string, object>> members:
+                    var result = new PSObject();
+                    foreach (var member in members) result.Properties.Add(new PSNoteProperty(member.Key, ToPowerShell(member.Value)));
+                    return result;
+                case object[] items:
+                    return items.Select(ToPowerShell).ToArray();
+                default:
+                    return value;
             }
         }
 
@@ -129,36 +268,6 @@ namespace KmsTools.Commands
             }
         }
 
-        /// <summary>
-        /// Runs a KMS list operation page after page (all pages, as the AWS CLI does by default) and writes each item;
-        /// with <paramref name="singlePage"/> it stops after the first page and says in -Verbose where the next one starts.
-        /// </summary>
-        internal void RunPaged<TPage, TItem>(string operation, object target, Func<string, TPage> fetch,
-            Func<TPage, (IEnumerable<TItem> Items, string NextMarker)> split, string marker = null, bool singlePage = false,
-            Action<TItem> write = null)
-        {
-            do
-            {
-                TPage page = default(TPage);
-                bool fetched = false;
-                Run(operation, target, () => { page = fetch(marker); fetched = true; return null; });
-                if (!fetched) return;
-                var (items, next) = split(page);
-                foreach (TItem item in items)
-                {
-                    if (write != null) write(item);
-                    else WriteObject(item);
-                }
-                marker = next;
-                if (singlePage && marker != null)
-                {
-                    WriteVerbose($"{operation}: more results; pass -Marker '{marker}' for the next page.");
-                    return;
-                }
-            }
-            while (marker != null);
-        }
-
         /// <summary>Tags from a hashtable (@{ team = 'ops' }), in the hashtable's order.</summary>
         internal static List<Model.Tag> ToTags(IDictionary tags)
         {
@@ -175,5 +284,16 @@ namespace KmsTools.Commands
             bound.ContainsKey("DryRun") ? dryRun.IsPresent : (bool?)null;
 
         private static object Unwrap(object value) => value is PSObject wrapped && !(wrapped.BaseObject is PSCustomObject) ? wrapped.BaseObject : value;
+    }
+}
+
+namespace KmsTools.Commands
+{
+    /// <summary>The cmdlets over KMS list operations: all pages by default, as the AWS CLI does.</summary>
+    public abstract class KmsListCmdlet : KmsCmdlet
+    {
+        /// <summary>Only the first page (--no-paginate); -Verbose says where the next one starts.</summary>
+        [Parameter]
+        public SwitchParameter NoPaginate { get; set; }
     }
 }

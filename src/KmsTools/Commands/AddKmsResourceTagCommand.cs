@@ -6,23 +6,25 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>TagResource: adds tags to a key, or replaces the values of tags it has.</summary>
-    [Cmdlet(VerbsCommon.Add, "KmsResourceTag", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsCommon.Add, "KmsResourceTag", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     public sealed class AddKmsResourceTagCommand : KmsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
 
         /// <summary>Tags as a hashtable: @{ team = 'ops'; env = 'prod' }.</summary>
-        [Parameter(Mandatory = true, Position = 1)]
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 1, ParameterSetName = CliInputJsonSet)]
         [Alias("Tag")]
         public IDictionary Tags { get; set; }
 
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(KeyId, "Tag key with " + string.Join(", ", ToTags(Tags).ConvertAll(t => $"{t.TagKey}={t.TagValue}")))) return;
-            Run("TagResource", KeyId, () => { KmsBackend.TagResource(new TagResourceRequest { KeyId = KeyId, Tags = ToTags(Tags) }); return null; });
+            Invoke("TagResource", KeyId, () => new TagResourceRequest { KeyId = KeyId, Tags = ToTags(Tags) }, r => { KmsBackend.TagResource(r); return (object)null; });
         }
     }
 }

@@ -5,10 +5,11 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>DisableKey: stops a KMS key from being used in cryptographic operations until it is enabled.</summary>
-    [Cmdlet(VerbsLifecycle.Disable, "KmsKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsLifecycle.Disable, "KmsKey", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     public sealed class DisableKmsKeyCommand : KmsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
@@ -16,7 +17,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(KeyId, "Disable KMS key")) return;
-            Run("DisableKey", KeyId, () => { KmsBackend.DisableKey(new DisableKeyRequest { KeyId = KeyId }); return null; });
+            Invoke("DisableKey", KeyId, () => new DisableKeyRequest { KeyId = KeyId }, r => { KmsBackend.DisableKey(r); return (object)null; });
         }
     }
 }

@@ -5,10 +5,11 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>DisableKeyRotation: stops automatic rotation of a symmetric encryption KMS key.</summary>
-    [Cmdlet(VerbsLifecycle.Disable, "KmsKeyRotation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsLifecycle.Disable, "KmsKeyRotation", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     public sealed class DisableKmsKeyRotationCommand : KmsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
@@ -16,7 +17,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(KeyId, "Disable automatic rotation")) return;
-            Run("DisableKeyRotation", KeyId, () => { KmsBackend.DisableKeyRotation(new DisableKeyRotationRequest { KeyId = KeyId }); return null; });
+            Invoke("DisableKeyRotation", KeyId, () => new DisableKeyRotationRequest { KeyId = KeyId }, r => { KmsBackend.DisableKeyRotation(r); return (object)null; });
         }
     }
 }

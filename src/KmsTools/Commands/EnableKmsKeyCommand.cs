@@ -5,10 +5,11 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>EnableKey: lets a disabled KMS key be used in cryptographic operations again.</summary>
-    [Cmdlet(VerbsLifecycle.Enable, "KmsKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsLifecycle.Enable, "KmsKey", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     public sealed class EnableKmsKeyCommand : KmsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
@@ -16,7 +17,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(KeyId, "Enable KMS key")) return;
-            Run("EnableKey", KeyId, () => { KmsBackend.EnableKey(new EnableKeyRequest { KeyId = KeyId }); return null; });
+            Invoke("EnableKey", KeyId, () => new EnableKeyRequest { KeyId = KeyId }, r => { KmsBackend.EnableKey(r); return (object)null; });
         }
     }
 }

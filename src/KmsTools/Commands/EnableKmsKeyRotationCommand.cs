@@ -5,26 +5,23 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>EnableKeyRotation: new key material every RotationPeriodInDays; older blobs keep decrypting.</summary>
-    [Cmdlet(VerbsLifecycle.Enable, "KmsKeyRotation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsLifecycle.Enable, "KmsKeyRotation", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     public sealed class EnableKmsKeyRotationCommand : KmsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
 
         /// <summary>90 to 2560 days; KMS's default is 365.</summary>
         [Parameter]
-        public int RotationPeriodInDays { get; set; } = 365;
+        public int? RotationPeriodInDays { get; set; }
 
         protected override void ProcessRecord()
         {
-            if (!ShouldProcess(KeyId, $"Enable automatic rotation every {RotationPeriodInDays} days")) return;
-            Run("EnableKeyRotation", KeyId, () =>
-            {
-                KmsBackend.EnableKeyRotation(new EnableKeyRotationRequest { KeyId = KeyId, RotationPeriodInDays = RotationPeriodInDays });
-                return null;
-            });
+            if (!ShouldProcess(KeyId, $"Enable automatic rotation every {RotationPeriodInDays ?? 365} days")) return;
+            Invoke("EnableKeyRotation", KeyId, () => new EnableKeyRotationRequest { KeyId = KeyId, RotationPeriodInDays = RotationPeriodInDays }, r => { KmsBackend.EnableKeyRotation(r); return (object)null; });
         }
     }
 }

@@ -5,9 +5,9 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>ListAliases: every alias of the region, or those of one key; all pages.</summary>
-    [Cmdlet(VerbsCommon.Get, "KmsAlias")]
+    [Cmdlet(VerbsCommon.Get, "KmsAlias", DefaultParameterSetName = ParametersSet)]
     [OutputType(typeof(AliasListEntry))]
-    public sealed class GetKmsAliasCommand : KmsCmdlet
+    public sealed class GetKmsAliasCommand : KmsListCmdlet
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
@@ -15,7 +15,8 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord() =>
             RunPaged("ListAliases", KeyId,
-                marker => KmsBackend.ListAliases(new ListAliasesRequest { KeyId = KeyId, Marker = marker }),
-                page => (page.Aliases, page.Truncated ? page.NextMarker : null));
+                marker => new ListAliasesRequest { KeyId = KeyId, Marker = marker },
+                r => KmsBackend.ListAliases(r),
+                page => (page.Aliases, page.Truncated ? page.NextMarker : null), singlePage: NoPaginate);
     }
 }

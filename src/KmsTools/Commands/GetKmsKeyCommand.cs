@@ -7,23 +7,25 @@ namespace KmsTools.Commands
     /// <summary>DescribeKey for one key; without KeyId, every key of the region (ListKeys, all pages, then DescribeKey).</summary>
     [Cmdlet(VerbsCommon.Get, "KmsKey", DefaultParameterSetName = ListSet)]
     [OutputType(typeof(KeyMetadata))]
-    public sealed class GetKmsKeyCommand : KmsCmdlet
+    public sealed class GetKmsKeyCommand : KmsListCmdlet
     {
         private const string ListSet = "List";
         private const string DescribeSet = "Describe";
 
         [Parameter(ParameterSetName = DescribeSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = CliInputJsonSet, Position = 0, ValueFromPipelineByPropertyName = true)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
 
         [Parameter(ParameterSetName = DescribeSet)]
+        [Parameter(ParameterSetName = CliInputJsonSet)]
         public string[] GrantTokens { get; set; }
 
         /// <summary>Keys per ListKeys page, 1 to 1000. With -Limit or -Marker only that one page is returned.</summary>
         [Parameter(ParameterSetName = ListSet)]
         [ValidateRange(1, 1000)]
-        public int Limit { get; set; } = 100;
+        public int? Limit { get; set; }
 
         /// <summary>Where a page starts: the NextMarker that -Verbose reports for the previous page.</summary>
         [Parameter(ParameterSetName = ListSet)]
@@ -31,17 +33,18 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == DescribeSet)
+            if (ParameterSetName != ListSet)
             {
-                Run("DescribeKey", KeyId, () => KmsBackend.DescribeKey(new DescribeKeyRequest { KeyId = KeyId, GrantTokens = ToList(GrantTokens) }).KeyMetadata);
+                Invoke("DescribeKey", KeyId, () => new DescribeKeyRequest { KeyId = KeyId, GrantTokens = ToList(GrantTokens) }, r => KmsBackend.DescribeKey(r), r => r.KeyMetadata);
                 return;
             }
-            bool singlePage = MyInvocation.BoundParameters.ContainsKey(nameof(Limit)) || MyInvocation.BoundParameters.ContainsKey(nameof(Marker));
+            bool singlePage = NoPaginate || Limit != null || Marker != null;
             RunPaged("ListKeys", null,
-                marker => KmsBackend.ListKeys(new ListKeysRequest { Limit = Limit, Marker = marker }),
+                marker => new ListKeysRequest { Limit = Limit, Marker = marker },
+                r => KmsBackend.ListKeys(r),
                 page => (page.Keys, page.Truncated ? page.NextMarker : null),
                 Marker, singlePage,
-                entry => Run("DescribeKey", entry.KeyId, () => KmsBackend.DescribeKey(new DescribeKeyRequest { KeyId = entry.KeyId }).KeyMetadata));
+                entry => Invoke("DescribeKey", entry.KeyId, () => new DescribeKeyRequest { KeyId = entry.KeyId }, r => KmsBackend.DescribeKey(r), r => r.KeyMetadata));
         }
     }
 }

@@ -5,18 +5,20 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>ListKeyRotations: the completed rotations of a key (all pages), oldest first.</summary>
-    [Cmdlet(VerbsCommon.Get, "KmsKeyRotation")]
+    [Cmdlet(VerbsCommon.Get, "KmsKeyRotation", DefaultParameterSetName = ParametersSet)]
     [OutputType(typeof(RotationsListEntry))]
-    public sealed class GetKmsKeyRotationCommand : KmsCmdlet
+    public sealed class GetKmsKeyRotationCommand : KmsListCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
 
         protected override void ProcessRecord() =>
             RunPaged("ListKeyRotations", KeyId,
-                marker => KmsBackend.ListKeyRotations(new ListKeyRotationsRequest { KeyId = KeyId, Marker = marker }),
-                page => (page.Rotations, page.Truncated ? page.NextMarker : null));
+                marker => new ListKeyRotationsRequest { KeyId = KeyId, Marker = marker },
+                r => KmsBackend.ListKeyRotations(r),
+                page => (page.Rotations, page.Truncated ? page.NextMarker : null), singlePage: NoPaginate);
     }
 }

@@ -5,11 +5,12 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>GetPublicKey: the public key of an asymmetric KMS key, as DER, base64 and PEM.</summary>
-    [Cmdlet(VerbsCommon.Get, "KmsPublicKey")]
+    [Cmdlet(VerbsCommon.Get, "KmsPublicKey", DefaultParameterSetName = ParametersSet)]
     [OutputType(typeof(GetPublicKeyResponse))]
     public sealed class GetKmsPublicKeyCommand : KmsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
@@ -18,6 +19,6 @@ namespace KmsTools.Commands
         public string[] GrantTokens { get; set; }
 
         protected override void ProcessRecord() =>
-            Run("GetPublicKey", KeyId, () => KmsBackend.GetPublicKey(new GetPublicKeyRequest { KeyId = KeyId, GrantTokens = ToList(GrantTokens) }));
+            Invoke("GetPublicKey", KeyId, () => new GetPublicKeyRequest { KeyId = KeyId, GrantTokens = ToList(GrantTokens) }, r => KmsBackend.GetPublicKey(r));
     }
 }

@@ -4,14 +4,15 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>GenerateRandom: cryptographically secure random bytes (1 to 1024).</summary>
-    [Cmdlet(VerbsCommon.Get, "KmsRandom")]
+    [Cmdlet(VerbsCommon.Get, "KmsRandom", DefaultParameterSetName = ParametersSet)]
     [OutputType(typeof(GenerateRandomResponse))]
     public sealed class GetKmsRandomCommand : KmsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        public int NumberOfBytes { get; set; }
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
+        public int? NumberOfBytes { get; set; }
 
         protected override void ProcessRecord() =>
-            Run("GenerateRandom", NumberOfBytes, () => KmsBackend.GenerateRandom(new GenerateRandomRequest { NumberOfBytes = NumberOfBytes }));
+            Invoke("GenerateRandom", NumberOfBytes, () => new GenerateRandomRequest { NumberOfBytes = NumberOfBytes }, r => KmsBackend.GenerateRandom(r));
     }
 }

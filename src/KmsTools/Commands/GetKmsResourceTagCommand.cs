@@ -5,18 +5,20 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>ListResourceTags: the tags of a key (all pages), in the order they were added.</summary>
-    [Cmdlet(VerbsCommon.Get, "KmsResourceTag")]
+    [Cmdlet(VerbsCommon.Get, "KmsResourceTag", DefaultParameterSetName = ParametersSet)]
     [OutputType(typeof(Tag))]
-    public sealed class GetKmsResourceTagCommand : KmsCmdlet
+    public sealed class GetKmsResourceTagCommand : KmsListCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
 
         protected override void ProcessRecord() =>
             RunPaged("ListResourceTags", KeyId,
-                marker => KmsBackend.ListResourceTags(new ListResourceTagsRequest { KeyId = KeyId, Marker = marker }),
-                page => (page.Tags, page.Truncated ? page.NextMarker : null));
+                marker => new ListResourceTagsRequest { KeyId = KeyId, Marker = marker },
+                r => KmsBackend.ListResourceTags(r),
+                page => (page.Tags, page.Truncated ? page.NextMarker : null), singlePage: NoPaginate);
     }
 }

@@ -5,11 +5,12 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>Decrypt: the plaintext of a ciphertext blob made by Encrypt, GenerateDataKey* or GenerateDataKeyPair*.</summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "KmsDecrypt")]
+    [Cmdlet(VerbsLifecycle.Invoke, "KmsDecrypt", DefaultParameterSetName = ParametersSet)]
     [OutputType(typeof(DecryptResponse))]
     public sealed class InvokeKmsDecryptCommand : KmsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [Alias("PrivateKeyCiphertextBlob")]
         [AllowEmptyCollection]
         [AllowEmptyString]
@@ -34,7 +35,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            Run("Decrypt", CiphertextBlob, () => KmsBackend.Decrypt(new DecryptRequest
+            Invoke("Decrypt", CiphertextBlob, () => new DecryptRequest
             {
                 CiphertextBlob = BlobArgument.ToBytes(CiphertextBlob, "CiphertextBlob"),
                 EncryptionContext = ToEncryptionContext(EncryptionContext),
@@ -42,7 +43,7 @@ namespace KmsTools.Commands
                 EncryptionAlgorithm = EncryptionAlgorithm,
                 GrantTokens = ToList(GrantTokens),
                 DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
-            }));
+            }, r => KmsBackend.Decrypt(r));
         }
     }
 }

@@ -13,19 +13,23 @@ namespace KmsTools.Commands
         private const string BytesSet = "Bytes";
         private const string TextSet = "Text";
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = BytesSet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = TextSet)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
 
         /// <summary>The bytes to encrypt: a byte[], a base64 string, or a file (Get-Item). A string is never read as text here.</summary>
         [Parameter(Mandatory = true, Position = 1, ParameterSetName = BytesSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = CliInputJsonSet)]
         [AllowEmptyCollection]
         [AllowEmptyString]
         public object Plaintext { get; set; }
 
         /// <summary>Text to encrypt, as its UTF-8 bytes.</summary>
         [Parameter(Mandatory = true, ParameterSetName = TextSet, ValueFromPipeline = true)]
+        [Parameter(ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         public string PlaintextString { get; set; }
 
@@ -42,29 +46,28 @@ namespace KmsTools.Commands
         [Parameter]
         public SwitchParameter DryRun { get; set; }
 
-        protected override void ProcessRecord() =>
-            Run("Encrypt", KeyId, () =>
+        protected override void ProcessRecord()
+        {
+            byte[] fromText = null;
+            try
             {
-                byte[] plaintext = ParameterSetName == TextSet
-                    ? Encoding.UTF8.GetBytes(PlaintextString ?? string.Empty)
-                    : BlobArgument.ToBytes(Plaintext, "Plaintext");
-                try
+                Invoke("Encrypt", KeyId, () => new EncryptRequest
                 {
-                    return KmsBackend.Encrypt(new EncryptRequest
-                    {
-                        KeyId = KeyId,
-                        Plaintext = plaintext,
-                        EncryptionContext = ToEncryptionContext(EncryptionContext),
-                        EncryptionAlgorithm = EncryptionAlgorithm,
-                        GrantTokens = ToList(GrantTokens),
-                        DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
-                    });
-                }
-                finally
-                {
-                    // Our own copy of text is ours to wipe; a caller's byte[] is theirs.
-                    if (ParameterSetName == TextSet) Crypto.SecureBytes.Clear(plaintext);
-                }
-            });
+                    KeyId = KeyId,
+                    Plaintext = PlaintextString != null
+                        ? fromText = Encoding.UTF8.GetBytes(PlaintextString)
+                        : BlobArgument.ToBytes(Plaintext, "Plaintext"),
+                    EncryptionContext = ToEncryptionContext(EncryptionContext),
+                    EncryptionAlgorithm = EncryptionAlgorithm,
+                    GrantTokens = ToList(GrantTokens),
+                    DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
+                }, r => KmsBackend.Encrypt(r));
+            }
+            finally
+            {
+                // Our own UTF-8 copy of the text is ours to wipe; a caller's byte[] is theirs.
+                Crypto.SecureBytes.Clear(fromText);
+            }
+        }
     }
 }

@@ -5,11 +5,12 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>RotateKeyOnDemand: new key material now; new blobs use it, older blobs keep decrypting.</summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "KmsKeyRotation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsLifecycle.Invoke, "KmsKeyRotation", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(RotateKeyOnDemandResponse))]
     public sealed class InvokeKmsKeyRotationCommand : KmsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
@@ -17,7 +18,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(KeyId, "Rotate key material now")) return;
-            Run("RotateKeyOnDemand", KeyId, () => KmsBackend.RotateKeyOnDemand(new RotateKeyOnDemandRequest { KeyId = KeyId }));
+            Invoke("RotateKeyOnDemand", KeyId, () => new RotateKeyOnDemandRequest { KeyId = KeyId }, r => KmsBackend.RotateKeyOnDemand(r));
         }
     }
 }

@@ -5,17 +5,19 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>ReEncrypt: decrypts and encrypts again inside KMS, under another key and/or context; the plaintext never reaches the caller.</summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "KmsReEncrypt")]
+    [Cmdlet(VerbsLifecycle.Invoke, "KmsReEncrypt", DefaultParameterSetName = ParametersSet)]
     [OutputType(typeof(ReEncryptResponse))]
     public sealed class InvokeKmsReEncryptCommand : KmsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [Alias("PrivateKeyCiphertextBlob")]
         [AllowEmptyCollection]
         [AllowEmptyString]
         public object CiphertextBlob { get; set; }
 
-        [Parameter(Mandatory = true, Position = 1)]
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 1, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string DestinationKeyId { get; set; }
@@ -49,7 +51,7 @@ namespace KmsTools.Commands
         public SwitchParameter DryRun { get; set; }
 
         protected override void ProcessRecord() =>
-            Run("ReEncrypt", CiphertextBlob, () => KmsBackend.ReEncrypt(new ReEncryptRequest
+            Invoke("ReEncrypt", CiphertextBlob, () => new ReEncryptRequest
             {
                 CiphertextBlob = BlobArgument.ToBytes(CiphertextBlob, "CiphertextBlob"),
                 SourceEncryptionContext = ToEncryptionContext(SourceEncryptionContext),
@@ -60,6 +62,6 @@ namespace KmsTools.Commands
                 DestinationEncryptionAlgorithm = DestinationEncryptionAlgorithm,
                 GrantTokens = ToList(GrantTokens),
                 DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
-            }));
+            }, r => KmsBackend.ReEncrypt(r));
     }
 }

@@ -6,15 +6,17 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>CreateAlias: a friendly name (alias/...) for a KMS key.</summary>
-    [Cmdlet(VerbsCommon.New, "KmsAlias", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsCommon.New, "KmsAlias", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(AliasListEntry))]
     public sealed class NewKmsAliasCommand : KmsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         public string AliasName { get; set; }
 
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [Alias("KeyId")]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
@@ -27,12 +29,12 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldProcess($"{AliasName} -> {TargetKeyId}", "Create KMS alias")) return;
-            Run("CreateAlias", AliasName, () =>
+            Invoke("CreateAlias", AliasName, () => new CreateAliasRequest { AliasName = AliasName, TargetKeyId = TargetKeyId }, r =>
             {
-                KmsBackend.CreateAlias(new CreateAliasRequest { AliasName = AliasName, TargetKeyId = TargetKeyId });
+                KmsBackend.CreateAlias(r);
                 if (!PassThru) return null;
-                return KmsBackend.ListAliases(new ListAliasesRequest { KeyId = TargetKeyId, Limit = 100 })
-                    .Aliases.FirstOrDefault(a => a.AliasName == AliasName);
+                return KmsBackend.ListAliases(new ListAliasesRequest { KeyId = r.TargetKeyId, Limit = 100 })
+                    .Aliases.FirstOrDefault(a => a.AliasName == r.AliasName);
             });
         }
     }

@@ -5,11 +5,12 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>GenerateDataKey: a symmetric data key, in plaintext for immediate use and encrypted under a KMS key for storage.</summary>
-    [Cmdlet(VerbsCommon.New, "KmsDataKey")]
+    [Cmdlet(VerbsCommon.New, "KmsDataKey", DefaultParameterSetName = ParametersSet)]
     [OutputType(typeof(GenerateDataKeyResponse))]
     public sealed class NewKmsDataKeyCommand : KmsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
@@ -33,7 +34,7 @@ namespace KmsTools.Commands
         public SwitchParameter DryRun { get; set; }
 
         protected override void ProcessRecord() =>
-            Run("GenerateDataKey", KeyId, () => KmsBackend.GenerateDataKey(new GenerateDataKeyRequest
+            Invoke("GenerateDataKey", KeyId, () => new GenerateDataKeyRequest
             {
                 KeyId = KeyId,
                 KeySpec = KeySpec,
@@ -41,6 +42,6 @@ namespace KmsTools.Commands
                 EncryptionContext = ToEncryptionContext(EncryptionContext),
                 GrantTokens = ToList(GrantTokens),
                 DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
-            }));
+            }, r => KmsBackend.GenerateDataKey(r));
     }
 }

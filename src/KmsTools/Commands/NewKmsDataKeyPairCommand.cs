@@ -5,16 +5,18 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>GenerateDataKeyPair: as New-KmsDataKeyPairWithoutPlaintext, plus the private key in plaintext (PKCS#8) for immediate use.</summary>
-    [Cmdlet(VerbsCommon.New, "KmsDataKeyPair")]
+    [Cmdlet(VerbsCommon.New, "KmsDataKeyPair", DefaultParameterSetName = ParametersSet)]
     [OutputType(typeof(GenerateDataKeyPairResponse))]
     public sealed class NewKmsDataKeyPairCommand : KmsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
 
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(DataKeyPairSpecCompleter))]
         public string KeyPairSpec { get; set; }
@@ -29,13 +31,13 @@ namespace KmsTools.Commands
         public SwitchParameter DryRun { get; set; }
 
         protected override void ProcessRecord() =>
-            Run("GenerateDataKeyPair", KeyId, () => KmsBackend.GenerateDataKeyPair(new GenerateDataKeyPairRequest
+            Invoke("GenerateDataKeyPair", KeyId, () => new GenerateDataKeyPairRequest
             {
                 KeyId = KeyId,
                 KeyPairSpec = KeyPairSpec,
                 EncryptionContext = ToEncryptionContext(EncryptionContext),
                 GrantTokens = ToList(GrantTokens),
                 DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
-            }));
+            }, r => KmsBackend.GenerateDataKeyPair(r));
     }
 }

@@ -5,11 +5,12 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>GenerateDataKeyWithoutPlaintext: a symmetric data key encrypted under a KMS key, for later use (Invoke-KmsDecrypt opens it).</summary>
-    [Cmdlet(VerbsCommon.New, "KmsDataKeyWithoutPlaintext")]
+    [Cmdlet(VerbsCommon.New, "KmsDataKeyWithoutPlaintext", DefaultParameterSetName = ParametersSet)]
     [OutputType(typeof(GenerateDataKeyWithoutPlaintextResponse))]
     public sealed class NewKmsDataKeyWithoutPlaintextCommand : KmsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
@@ -33,7 +34,7 @@ namespace KmsTools.Commands
         public SwitchParameter DryRun { get; set; }
 
         protected override void ProcessRecord() =>
-            Run("GenerateDataKeyWithoutPlaintext", KeyId, () => KmsBackend.GenerateDataKeyWithoutPlaintext(new GenerateDataKeyWithoutPlaintextRequest
+            Invoke("GenerateDataKeyWithoutPlaintext", KeyId, () => new GenerateDataKeyWithoutPlaintextRequest
             {
                 KeyId = KeyId,
                 KeySpec = KeySpec,
@@ -41,6 +42,6 @@ namespace KmsTools.Commands
                 EncryptionContext = ToEncryptionContext(EncryptionContext),
                 GrantTokens = ToList(GrantTokens),
                 DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
-            }));
+            }, r => KmsBackend.GenerateDataKeyWithoutPlaintext(r));
     }
 }

@@ -6,7 +6,7 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>CreateKey: a new KMS key (symmetric encryption by default) in the local store or the remote endpoint.</summary>
-    [Cmdlet(VerbsCommon.New, "KmsKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsCommon.New, "KmsKey", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(KeyMetadata))]
     public sealed class NewKmsKeyCommand : KmsCmdlet
     {
@@ -29,13 +29,13 @@ namespace KmsTools.Commands
         {
             string what = $"{KeySpec ?? Model.KeySpec.SYMMETRIC_DEFAULT} key '{Description}'";
             if (!ShouldProcess(what, "Create KMS key")) return;
-            Run("CreateKey", Description, () => KmsBackend.CreateKey(new CreateKeyRequest
+            Invoke("CreateKey", Description, () => new CreateKeyRequest
             {
                 Description = Description,
                 KeySpec = KeySpec,
                 KeyUsage = KeyUsage,
                 Tags = ToTags(Tags),
-            }).KeyMetadata);
+            }, r => KmsBackend.CreateKey(r), r => r.KeyMetadata);
         }
     }
 }

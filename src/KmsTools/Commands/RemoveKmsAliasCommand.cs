@@ -5,10 +5,11 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>DeleteAlias: removes an alias; the key it named is not affected.</summary>
-    [Cmdlet(VerbsCommon.Remove, "KmsAlias", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "KmsAlias", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     public sealed class RemoveKmsAliasCommand : KmsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string AliasName { get; set; }
@@ -16,7 +17,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(AliasName, "Delete alias")) return;
-            Run("DeleteAlias", AliasName, () => { KmsBackend.DeleteAlias(new DeleteAliasRequest { AliasName = AliasName }); return null; });
+            Invoke("DeleteAlias", AliasName, () => new DeleteAliasRequest { AliasName = AliasName }, r => { KmsBackend.DeleteAlias(r); return (object)null; });
         }
     }
 }

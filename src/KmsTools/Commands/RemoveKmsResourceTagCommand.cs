@@ -5,22 +5,24 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>UntagResource: removes tags from a key by their keys.</summary>
-    [Cmdlet(VerbsCommon.Remove, "KmsResourceTag", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Remove, "KmsResourceTag", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     public sealed class RemoveKmsResourceTagCommand : KmsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
 
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [Alias("TagKey")]
         public string[] TagKeys { get; set; }
 
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(KeyId, "Remove tags " + string.Join(", ", TagKeys))) return;
-            Run("UntagResource", KeyId, () => { KmsBackend.UntagResource(new UntagResourceRequest { KeyId = KeyId, TagKeys = ToList(TagKeys) }); return null; });
+            Invoke("UntagResource", KeyId, () => new UntagResourceRequest { KeyId = KeyId, TagKeys = ToList(TagKeys) }, r => { KmsBackend.UntagResource(r); return (object)null; });
         }
     }
 }

@@ -5,24 +5,24 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>ScheduleKeyDeletion: the key goes to PendingDeletion and is deleted, with its aliases, once the window passes.</summary>
-    [Cmdlet(VerbsLifecycle.Request, "KmsKeyDeletion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsLifecycle.Request, "KmsKeyDeletion", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(ScheduleKeyDeletionResponse))]
     public sealed class RequestKmsKeyDeletionCommand : KmsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
 
         /// <summary>Days until deletion, 7 to 30 (default 30). Stop-KmsKeyDeletion cancels within the window.</summary>
         [Parameter]
-        public int PendingWindowInDays { get; set; } = 30;
+        public int? PendingWindowInDays { get; set; }
 
         protected override void ProcessRecord()
         {
-            if (!ShouldProcess(KeyId, $"Schedule deletion in {PendingWindowInDays} days (data encrypted under it becomes unrecoverable)")) return;
-            Run("ScheduleKeyDeletion", KeyId, () => KmsBackend.ScheduleKeyDeletion(
-                new ScheduleKeyDeletionRequest { KeyId = KeyId, PendingWindowInDays = PendingWindowInDays }));
+            if (!ShouldProcess(KeyId, $"Schedule deletion in {PendingWindowInDays ?? 30} days (data encrypted under it becomes unrecoverable)")) return;
+            Invoke("ScheduleKeyDeletion", KeyId, () => new ScheduleKeyDeletionRequest { KeyId = KeyId, PendingWindowInDays = PendingWindowInDays }, r => KmsBackend.ScheduleKeyDeletion(r));
         }
     }
 }

@@ -5,11 +5,12 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>CancelKeyDeletion: a key pending deletion goes back to Disabled (as in KMS); Enable-KmsKey makes it usable.</summary>
-    [Cmdlet(VerbsLifecycle.Stop, "KmsKeyDeletion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsLifecycle.Stop, "KmsKeyDeletion", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(CancelKeyDeletionResponse))]
     public sealed class StopKmsKeyDeletionCommand : KmsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
@@ -17,7 +18,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(KeyId, "Cancel scheduled deletion")) return;
-            Run("CancelKeyDeletion", KeyId, () => KmsBackend.CancelKeyDeletion(new CancelKeyDeletionRequest { KeyId = KeyId }));
+            Invoke("CancelKeyDeletion", KeyId, () => new CancelKeyDeletionRequest { KeyId = KeyId }, r => KmsBackend.CancelKeyDeletion(r));
         }
     }
 }

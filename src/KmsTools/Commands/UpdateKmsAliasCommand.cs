@@ -5,14 +5,16 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>UpdateAlias: points an existing alias at another key of the same key spec and usage.</summary>
-    [Cmdlet(VerbsData.Update, "KmsAlias", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsData.Update, "KmsAlias", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     public sealed class UpdateKmsAliasCommand : KmsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         public string AliasName { get; set; }
 
-        [Parameter(Mandatory = true, Position = 1)]
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 1, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string TargetKeyId { get; set; }
@@ -20,11 +22,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(AliasName, $"Point alias at {TargetKeyId}")) return;
-            Run("UpdateAlias", AliasName, () =>
-            {
-                KmsBackend.UpdateAlias(new UpdateAliasRequest { AliasName = AliasName, TargetKeyId = TargetKeyId });
-                return null;
-            });
+            Invoke("UpdateAlias", AliasName, () => new UpdateAliasRequest { AliasName = AliasName, TargetKeyId = TargetKeyId }, r => { KmsBackend.UpdateAlias(r); return (object)null; });
         }
     }
 }

@@ -5,26 +5,24 @@ using KmsTools.Model;
 namespace KmsTools.Commands
 {
     /// <summary>UpdateKeyDescription: replaces a KMS key's description.</summary>
-    [Cmdlet(VerbsData.Update, "KmsKeyDescription", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsData.Update, "KmsKeyDescription", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     public sealed class UpdateKmsKeyDescriptionCommand : KmsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
 
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         public string Description { get; set; }
 
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(KeyId, $"Set description to '{Description}'")) return;
-            Run("UpdateKeyDescription", KeyId, () =>
-            {
-                KmsBackend.UpdateKeyDescription(new UpdateKeyDescriptionRequest { KeyId = KeyId, Description = Description });
-                return null;
-            });
+            Invoke("UpdateKeyDescription", KeyId, () => new UpdateKeyDescriptionRequest { KeyId = KeyId, Description = Description }, r => { KmsBackend.UpdateKeyDescription(r); return (object)null; });
         }
     }
 }
