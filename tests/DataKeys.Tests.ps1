@@ -208,9 +208,10 @@ Describe 'Bad input gets its KMS-named error and writes nothing' {
 
     It 'keeps plaintext out of -Verbose and -Debug for every data key cmdlet' {
         $records = & {
-            New-KmsDataKey alias/data -KeySpec AES_256 -Verbose -Debug
-            Invoke-KmsEncrypt alias/data -PlaintextString 'VerboseSecret' -Verbose -Debug
-            Get-KmsRandom 32 -Verbose -Debug
+            $DebugPreference = 'Continue'
+            New-KmsDataKey alias/data -KeySpec AES_256 -Verbose
+            Invoke-KmsEncrypt alias/data -PlaintextString 'VerboseSecret' -Verbose
+            Get-KmsRandom 32 -Verbose
         } *>&1
         $results = $records | Where-Object { $_.PSObject.TypeNames[0] -like 'KmsTools.Model.*' }
         $messages = ($records | Where-Object { $_.PSObject.TypeNames[0] -notlike 'KmsTools.Model.*' } | ForEach-Object { "$_" }) -join "`n"

@@ -321,7 +321,7 @@ Describe 'Invoke-KmsDecrypt bad input' {
 Describe 'Secrets stay out of streams' {
     It 'Verbose and Debug output carry no plaintext' {
         $pair = New-KmsDataKeyPairWithoutPlaintext alias/pester ECC_NIST_P256
-        $streams = $pair | Invoke-KmsDecrypt -Verbose -Debug 4>&1 5>&1 *>&1
+        $streams = & { $DebugPreference = 'Continue'; $pair | Invoke-KmsDecrypt -Verbose } *>&1
         $isResult = { $_.PSObject.TypeNames[0] -eq 'KmsTools.Model.DecryptResponse' }
         $decrypted = $streams | Where-Object $isResult
         $messages = ($streams | Where-Object { -not (& $isResult) } | ForEach-Object { "$_" }) -join "`n"

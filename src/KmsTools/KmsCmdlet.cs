@@ -106,6 +106,9 @@ namespace KmsTools.Commands
 
         private bool WantsCliOutput => Output != null || Query != null;
 
+        /// <summary>ShouldProcess, except that printing a skeleton changes nothing and so asks nothing.</summary>
+        internal bool ShouldChange(string target, string action) => GenerateCliSkeleton != null || ShouldProcess(target, action);
+
         /// <summary>
         /// Runs one KMS operation for the current pipeline item: builds the request (merged over -CliInputJson), calls
         /// the backend, and writes the result as objects or, with -Output/-Query, as the CLI would print it.

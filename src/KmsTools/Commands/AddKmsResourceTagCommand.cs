@@ -23,7 +23,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            if (!ShouldProcess(KeyId, "Tag key with " + string.Join(", ", ToTags(Tags).ConvertAll(t => $"{t.TagKey}={t.TagValue}")))) return;
+            if (!ShouldChange(KeyId, "Tag key with " + string.Join(", ", (ToTags(Tags) ?? new System.Collections.Generic.List<Tag>()).ConvertAll(t => $"{t.TagKey}={t.TagValue}")))) return;
             Invoke("TagResource", KeyId, () => new TagResourceRequest { KeyId = KeyId, Tags = ToTags(Tags) }, r => { KmsBackend.TagResource(r); return (object)null; });
         }
     }

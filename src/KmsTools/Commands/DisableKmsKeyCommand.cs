@@ -16,7 +16,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            if (!ShouldProcess(KeyId, "Disable KMS key")) return;
+            if (!ShouldChange(KeyId, "Disable KMS key")) return;
             Invoke("DisableKey", KeyId, () => new DisableKeyRequest { KeyId = KeyId }, r => { KmsBackend.DisableKey(r); return (object)null; });
         }
     }

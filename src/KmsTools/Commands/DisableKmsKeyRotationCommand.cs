@@ -16,7 +16,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            if (!ShouldProcess(KeyId, "Disable automatic rotation")) return;
+            if (!ShouldChange(KeyId, "Disable automatic rotation")) return;
             Invoke("DisableKeyRotation", KeyId, () => new DisableKeyRotationRequest { KeyId = KeyId }, r => { KmsBackend.DisableKeyRotation(r); return (object)null; });
         }
     }

@@ -16,7 +16,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            if (!ShouldProcess(KeyId, "Enable KMS key")) return;
+            if (!ShouldChange(KeyId, "Enable KMS key")) return;
             Invoke("EnableKey", KeyId, () => new EnableKeyRequest { KeyId = KeyId }, r => { KmsBackend.EnableKey(r); return (object)null; });
         }
     }

@@ -20,7 +20,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            if (!ShouldProcess(KeyId, $"Enable automatic rotation every {RotationPeriodInDays ?? 365} days")) return;
+            if (!ShouldChange(KeyId, $"Enable automatic rotation every {RotationPeriodInDays ?? 365} days")) return;
             Invoke("EnableKeyRotation", KeyId, () => new EnableKeyRotationRequest { KeyId = KeyId, RotationPeriodInDays = RotationPeriodInDays }, r => { KmsBackend.EnableKeyRotation(r); return (object)null; });
         }
     }

@@ -17,7 +17,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            if (!ShouldProcess(KeyId, "Rotate key material now")) return;
+            if (!ShouldChange(KeyId, "Rotate key material now")) return;
             Invoke("RotateKeyOnDemand", KeyId, () => new RotateKeyOnDemandRequest { KeyId = KeyId }, r => KmsBackend.RotateKeyOnDemand(r));
         }
     }

@@ -28,7 +28,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            if (!ShouldProcess($"{AliasName} -> {TargetKeyId}", "Create KMS alias")) return;
+            if (!ShouldChange($"{AliasName} -> {TargetKeyId}", "Create KMS alias")) return;
             Invoke("CreateAlias", AliasName, () => new CreateAliasRequest { AliasName = AliasName, TargetKeyId = TargetKeyId }, r =>
             {
                 KmsBackend.CreateAlias(r);

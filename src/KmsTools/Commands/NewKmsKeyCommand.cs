@@ -28,7 +28,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             string what = $"{KeySpec ?? Model.KeySpec.SYMMETRIC_DEFAULT} key '{Description}'";
-            if (!ShouldProcess(what, "Create KMS key")) return;
+            if (!ShouldChange(what, "Create KMS key")) return;
             Invoke("CreateKey", Description, () => new CreateKeyRequest
             {
                 Description = Description,

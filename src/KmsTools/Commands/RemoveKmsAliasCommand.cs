@@ -16,7 +16,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            if (!ShouldProcess(AliasName, "Delete alias")) return;
+            if (!ShouldChange(AliasName, "Delete alias")) return;
             Invoke("DeleteAlias", AliasName, () => new DeleteAliasRequest { AliasName = AliasName }, r => { KmsBackend.DeleteAlias(r); return (object)null; });
         }
     }

@@ -21,7 +21,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            if (!ShouldProcess(KeyId, "Remove tags " + string.Join(", ", TagKeys))) return;
+            if (!ShouldChange(KeyId, "Remove tags " + string.Join(", ", TagKeys ?? new string[0]))) return;
             Invoke("UntagResource", KeyId, () => new UntagResourceRequest { KeyId = KeyId, TagKeys = ToList(TagKeys) }, r => { KmsBackend.UntagResource(r); return (object)null; });
         }
     }

@@ -21,7 +21,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            if (!ShouldProcess(KeyId, $"Schedule deletion in {PendingWindowInDays ?? 30} days (data encrypted under it becomes unrecoverable)")) return;
+            if (!ShouldChange(KeyId, $"Schedule deletion in {PendingWindowInDays ?? 30} days (data encrypted under it becomes unrecoverable)")) return;
             Invoke("ScheduleKeyDeletion", KeyId, () => new ScheduleKeyDeletionRequest { KeyId = KeyId, PendingWindowInDays = PendingWindowInDays }, r => KmsBackend.ScheduleKeyDeletion(r));
         }
     }

@@ -17,7 +17,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            if (!ShouldProcess(KeyId, "Cancel scheduled deletion")) return;
+            if (!ShouldChange(KeyId, "Cancel scheduled deletion")) return;
             Invoke("CancelKeyDeletion", KeyId, () => new CancelKeyDeletionRequest { KeyId = KeyId }, r => KmsBackend.CancelKeyDeletion(r));
         }
     }

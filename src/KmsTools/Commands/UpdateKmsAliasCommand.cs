@@ -21,7 +21,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            if (!ShouldProcess(AliasName, $"Point alias at {TargetKeyId}")) return;
+            if (!ShouldChange(AliasName, $"Point alias at {TargetKeyId}")) return;
             Invoke("UpdateAlias", AliasName, () => new UpdateAliasRequest { AliasName = AliasName, TargetKeyId = TargetKeyId }, r => { KmsBackend.UpdateAlias(r); return (object)null; });
         }
     }

@@ -21,7 +21,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            if (!ShouldProcess(KeyId, $"Set description to '{Description}'")) return;
+            if (!ShouldChange(KeyId, $"Set description to '{Description}'")) return;
             Invoke("UpdateKeyDescription", KeyId, () => new UpdateKeyDescriptionRequest { KeyId = KeyId, Description = Description }, r => { KmsBackend.UpdateKeyDescription(r); return (object)null; });
         }
     }
