@@ -5,6 +5,7 @@
     Build   compiles the engine and the cmdlets and lays out the module: bin/KmsTools.dll, bin/Dependencies/*.
     Test    Build, then the xunit engine tests and the Pester module tests; the last line is "N passed, N failed".
     Demo    Build, then the headline cmdlet on the default local store (alias/kmstools-demo is created when missing).
+    Help    en-US/ from docs/: platyPS's New-ExternalHelp where platyPS is installed, else build/Convert-HelpMarkdown.ps1.
     Bench   Build, then the benchmarks; results go to bench/results (JSON and markdown, not committed).
     Package Build, then a versioned module folder under out/package ready to publish.
 .EXAMPLE
@@ -12,7 +13,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Help', 'Bench', 'Package')]
     [string] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release'
@@ -57,6 +58,21 @@ function Invoke-Build {
     }
 }
 
+# Writes the help PowerShell reads (MAML and about_ text) from docs/ into $OutputPath.
+function Invoke-Help {
+    param([string] $OutputPath = (Join-Path $Root 'en-US'))
+    $docs = Join-Path $Root 'docs'
+    $platyPS = Get-Module -ListAvailable platyPS | Sort-Object Version -Descending | Select-Object -First 1
+    if ($platyPS) {
+        Import-Module $platyPS
+        New-ExternalHelp -Path $docs -OutputPath $OutputPath -Force | Out-Null
+    } else {
+        # platyPS is not on every machine (no feed here serves it): our converter reads the same schema.
+        & (Join-Path $Root 'build/Convert-HelpMarkdown.ps1') -Docs $docs -OutputPath $OutputPath | Out-Null
+    }
+    Write-Host "Help written to $OutputPath"
+}
+
 function Get-NuGetPackagesFolder {
     if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
     $line = dotnet nuget locals global-packages --list | Select-Object -First 1
@@ -72,6 +88,8 @@ function Get-PesterPath {
 
 function Invoke-Test {
     Invoke-Build
+    # The help is rebuilt from docs/ beside the committed en-US/; a test fails when the two differ.
+    Invoke-Help -OutputPath (Join-Path $Out 'help')
     $results = Join-Path $Out 'test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     New-Item -ItemType Directory -Path $results -Force | Out-Null
@@ -188,6 +206,7 @@ try {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
+        'Help' { Invoke-Help }
         'Bench' { Invoke-Bench }
         'Package' { Invoke-Package }
     }
