@@ -183,9 +183,12 @@ function Invoke-Bench {
     Invoke-Build
     $results = Join-Path $Root 'bench/results'
     New-Item -ItemType Directory -Path $results -Force | Out-Null
-    Write-Host 'Benchmark: store scale (KeyId resolution and a data-key call, 10 keys against 100,000 keys)...' -ForegroundColor Cyan
+    Write-Host 'Benchmarks of the engine: key pairs per spec, doomed requests, store scale (10 against 100,000 keys)...' -ForegroundColor Cyan
     Invoke-Native 'the engine benchmarks' { dotnet run -c Release --project (Join-Path $Root 'bench/KmsTools.Bench/KmsTools.Bench.csproj') -- $results 100000 }
-    Write-Host "Results in $results"
+    Write-Host 'Benchmarks of the module: cmdlets, import, the aws CLI and openssl...' -ForegroundColor Cyan
+    # A process of its own, as a user's session would be, with the freshly built module.
+    Invoke-ChildPwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'bench/Measure-Cmdlets.ps1'), '-ModulePath', (Join-Path $Root 'KmsTools.psd1'), '-Results', $results)
+    Write-Host "Results in $results (report.md, *.json)"
 }
 
 function Invoke-Package {

@@ -13,10 +13,15 @@ namespace KmsTools.Bench
         {
             string results = args.Length > 0 ? args[0] : Path.Combine("bench", "results");
             int largeStore = args.Length > 1 ? int.Parse(args[1]) : 100_000;
+            bool quick = args.Contains("--quick");
             Directory.CreateDirectory(results);
             string work = Path.Combine(Path.GetTempPath(), "kmstools-bench-" + Guid.NewGuid().ToString("N"));
             try
             {
+                Console.Error.WriteLine("Key pairs: raw primitive against the engine, per spec");
+                Write(results, "keypairs", KeyPairBenchmark.Run(work, quick));
+                Console.Error.WriteLine("Doomed requests");
+                Write(results, "doomed", KeyPairBenchmark.Doomed(work));
                 Console.Error.WriteLine("Store scale: 10 keys against " + largeStore.ToString("N0") + " keys");
                 List<Dictionary<string, object>> rows = StoreScaleBenchmark.Run(work, largeStore);
                 File.WriteAllText(Path.Combine(results, "store-scale.json"), JsonConvert.SerializeObject(rows, Formatting.Indented));
@@ -29,6 +34,14 @@ namespace KmsTools.Bench
             {
                 if (Directory.Exists(work)) Directory.Delete(work, true);
             }
+        }
+
+        private static void Write(string folder, string name, List<Dictionary<string, object>> rows)
+        {
+            File.WriteAllText(Path.Combine(folder, name + ".json"), JsonConvert.SerializeObject(rows, Formatting.Indented));
+            string table = ToMarkdown(rows);
+            File.WriteAllText(Path.Combine(folder, name + ".md"), table);
+            Console.WriteLine(table);
         }
 
         private static string ToMarkdown(List<Dictionary<string, object>> rows)

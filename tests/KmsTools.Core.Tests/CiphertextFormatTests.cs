@@ -38,6 +38,29 @@ namespace KmsTools.Tests
         }
 
         [Fact]
+        public void PlatformAndBouncyCastleGcmGiveIdenticalBytesAndBothDetectTampering()
+        {
+            Assert.True(AesGcmCipher.HasPlatform, "PowerShell 7's runtime has AesGcm; the fast path must be in use");
+            byte[] aad = Encoding.UTF8.GetBytes("header and context");
+            byte[] plaintext = Enumerable.Range(0, 300).Select(i => (byte)i).ToArray();
+            var platform = new byte[plaintext.Length + 16];
+            var bouncyCastle = new byte[plaintext.Length + 16];
+            AesGcmCipher.Encrypt(true, Key, Nonce, aad, plaintext, platform, 0);
+            AesGcmCipher.Encrypt(false, Key, Nonce, aad, plaintext, bouncyCastle, 0);
+            Assert.Equal(bouncyCastle, platform);
+            foreach (bool usePlatform in new[] { true, false })
+            {
+                var opened = new byte[plaintext.Length];
+                Assert.True(AesGcmCipher.TryDecrypt(usePlatform, Key, Nonce, aad, platform, 0, platform.Length, opened));
+                Assert.Equal(plaintext, opened);
+                byte[] tampered = (byte[])platform.Clone();
+                tampered[10] ^= 1;
+                Assert.False(AesGcmCipher.TryDecrypt(usePlatform, Key, Nonce, aad, tampered, 0, tampered.Length, new byte[plaintext.Length]));
+                Assert.False(AesGcmCipher.TryDecrypt(usePlatform, Key, Nonce, new byte[] { 1 }, platform, 0, platform.Length, new byte[plaintext.Length]));
+            }
+        }
+
+        [Fact]
         public void ContextEncodingIsLengthPrefixedInOrdinalKeyOrder()
         {
             Assert.Equal(ExpectedContextHex, Hex.ToLower(EncryptionContextEncoding.Encode(Context)));

@@ -1,9 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Security.Cryptography;
-using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Modes;
-using Org.BouncyCastle.Crypto.Parameters;
 
 namespace KmsTools.Crypto
 {
@@ -47,12 +44,13 @@ namespace KmsTools.Crypto
         public const int Overhead = HeaderLength + TagLength;
         public const int KeyMaterialLength = 32;
         private const int KeyIdOffset = 3, KeyMaterialIdOffset = 19, NonceOffset = 51;
+        private static readonly RandomNumberGenerator Random = RandomNumberGenerator.Create(); // thread-safe
 
         public static byte[] Seal(byte[] keyMaterial, string keyId, string keyMaterialId, byte[] plaintext,
             IDictionary<string, string> encryptionContext)
         {
             var nonce = new byte[NonceLength];
-            using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(nonce);
+            Random.GetBytes(nonce);
             return Seal(keyMaterial, keyId, keyMaterialId, plaintext, encryptionContext, nonce);
         }
 
@@ -68,9 +66,8 @@ namespace KmsTools.Crypto
             Hex.Decode(keyMaterialId, blob, KeyMaterialIdOffset, 32);
             Buffer.BlockCopy(nonce, 0, blob, NonceOffset, NonceLength);
 
-            var gcm = NewGcm(true, keyMaterial, nonce, Aad(blob, encryptionContext));
-            int written = gcm.ProcessBytes(plaintext, 0, plaintext.Length, blob, HeaderLength);
-            gcm.DoFinal(blob, HeaderLength + written);
+            RequireKeyLength(keyMaterial);
+            AesGcmCipher.Encrypt(keyMaterial, nonce, Aad(blob, encryptionContext), plaintext, blob, HeaderLength);
             return blob;
         }
 
@@ -88,19 +85,12 @@ namespace KmsTools.Crypto
             ReadHeader(blob);
             var nonce = new byte[NonceLength];
             Buffer.BlockCopy(blob, NonceOffset, nonce, 0, NonceLength);
-            var gcm = NewGcm(false, keyMaterial, nonce, Aad(blob, encryptionContext));
+            RequireKeyLength(keyMaterial);
             var plaintext = new byte[blob.Length - Overhead];
-            try
-            {
-                int written = gcm.ProcessBytes(blob, HeaderLength, blob.Length - HeaderLength, plaintext, 0);
-                gcm.DoFinal(plaintext, written);
+            if (AesGcmCipher.TryDecrypt(keyMaterial, nonce, Aad(blob, encryptionContext), blob, HeaderLength, blob.Length - HeaderLength, plaintext))
                 return plaintext;
-            }
-            catch (InvalidCipherTextException)
-            {
-                SecureBytes.Clear(plaintext);
-                throw InvalidCiphertext();
-            }
+            SecureBytes.Clear(plaintext);
+            throw InvalidCiphertext();
         }
 
         private static byte[] Aad(byte[] blob, IDictionary<string, string> encryptionContext)
@@ -112,13 +102,10 @@ namespace KmsTools.Crypto
             return aad;
         }
 
-        private static GcmBlockCipher NewGcm(bool forEncryption, byte[] keyMaterial, byte[] nonce, byte[] aad)
+        private static void RequireKeyLength(byte[] keyMaterial)
         {
             if (keyMaterial == null || keyMaterial.Length != KeyMaterialLength)
                 throw new ArgumentException("AES-256 key material must be 32 bytes.", nameof(keyMaterial));
-            var gcm = new GcmBlockCipher(AesUtilities.CreateEngine());
-            gcm.Init(forEncryption, new AeadParameters(new KeyParameter(keyMaterial), TagLength * 8, nonce, aad));
-            return gcm;
         }
 
         // KMS says nothing more than this, on purpose: the message must not help an attacker tell

@@ -73,6 +73,12 @@ namespace KmsTools.Crypto
                 rsa.KeySize = bits;
                 p = rsa.ExportParameters(true);
             }
+            return EncodeRsa(p);
+        }
+
+        /// <summary>DER-encodes an RSA key (SPKI and PKCS#8) and zeroes its private parameters.</summary>
+        internal static GeneratedKeyPair EncodeRsa(RSAParameters p)
+        {
             try
             {
                 var algorithm = new AlgorithmIdentifier(PkcsObjectIdentifiers.RsaEncryption, DerNull.Instance);

@@ -53,6 +53,30 @@ namespace KmsTools.Local
 
         public KeyRecord TryReadKey(string keyId) => ReadJson<KeyRecord>(MetadataPath(keyId));
 
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Ticks, long Length, KeyRecord Record)> _metadata =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, (long, long, KeyRecord)>(StringComparer.Ordinal);
+
+        /// <summary>
+        /// A key's metadata for reading only (never mutate it): parsed once, then served again while the file's
+        /// write time and length are unchanged, which costs one stat instead of a read and a JSON parse. Every
+        /// write is a rename of a new file, so any change, by any process, gives a new stamp.
+        /// </summary>
+        public KeyRecord TryReadKeyCached(string keyId)
+        {
+            var file = new FileInfo(MetadataPath(keyId));
+            if (!file.Exists)
+            {
+                _metadata.TryRemove(keyId, out _);
+                return null;
+            }
+            long ticks = file.LastWriteTimeUtc.Ticks, length = file.Length;
+            if (_metadata.TryGetValue(keyId, out var cached) && cached.Ticks == ticks && cached.Length == length)
+                return cached.Record;
+            KeyRecord record = TryReadKey(keyId);
+            if (record != null) _metadata[keyId] = (ticks, length, record);
+            return record;
+        }
+
         public byte[] ReadKeyMaterial(string keyId, string keyMaterialId) => KeyMaterialFile.Read(MaterialPath(keyId), keyMaterialId);
 
         /// <summary>Writes material first and metadata last: a key exists once its metadata does, so a crash in between leaves no half key.</summary>

@@ -12,6 +12,9 @@ namespace KmsTools.Local
     {
         private static readonly IReadOnlyList<string> DataKeySpecs = new[] { "AES_256", "AES_128" };
 
+        /// <summary>The key pair source; benchmarks swap it to time everything but key generation.</summary>
+        internal Func<string, GeneratedKeyPair> GenerateKeyPair { get; set; } = KeyPairGenerator.Generate;
+
         public GenerateDataKeyPairWithoutPlaintextResponse GenerateDataKeyPairWithoutPlaintext(GenerateDataKeyPairWithoutPlaintextRequest request)
         {
             Require(request);
@@ -168,7 +171,7 @@ namespace KmsTools.Local
                 throw new KmsException(KmsErrorCodes.UnsupportedOperation, "KeyPairSpec SM2 is not supported in this Region", "KeyPairSpec");
             ThrowIfDryRun(dryRun);
 
-            GeneratedKeyPair pair = KeyPairGenerator.Generate(spec);
+            GeneratedKeyPair pair = GenerateKeyPair(spec);
             try
             {
                 return (key, spec, pair, SealUnderCurrentMaterial(key, pair.PrivateKeyPkcs8, context));
@@ -230,31 +233,14 @@ namespace KmsTools.Local
             return (key, header);
         }
 
-        private byte[] SealUnderCurrentMaterial(KeyRecord key, byte[] plaintext, Dictionary<string, string> context)
-        {
-            byte[] material = ReadCurrentMaterial(key);
-            try
-            {
-                return CiphertextFormat.Seal(material, key.KeyId, key.CurrentKeyMaterialId, plaintext, context);
-            }
-            finally
-            {
-                SecureBytes.Clear(material);
-            }
-        }
+        private byte[] SealUnderCurrentMaterial(KeyRecord key, byte[] plaintext, Dictionary<string, string> context) =>
+            CiphertextFormat.Seal(CurrentMaterial(key), key.KeyId, key.CurrentKeyMaterialId, plaintext, context);
 
         /// <summary>Opens a blob with the key material it names, which may be older than the key's current material.</summary>
         private byte[] Open(KeyRecord key, CiphertextHeader header, byte[] blob, Dictionary<string, string> context)
         {
-            byte[] material = _store.ReadKeyMaterial(key.KeyId, header.KeyMaterialId) ?? throw CiphertextFormat.InvalidCiphertext();
-            try
-            {
-                return CiphertextFormat.Open(material, blob, context);
-            }
-            finally
-            {
-                SecureBytes.Clear(material);
-            }
+            byte[] material = Material(key.KeyId, header.KeyMaterialId) ?? throw CiphertextFormat.InvalidCiphertext();
+            return CiphertextFormat.Open(material, blob, context);
         }
 
         private static string ValidateAlgorithm(string member, string algorithm) =>

@@ -20,7 +20,7 @@ namespace KmsTools.Local
         /// </summary>
         internal KeyRecord LoadKey(string keyId)
         {
-            KeyRecord key = _store.TryReadKey(keyId);
+            KeyRecord key = _store.TryReadKeyCached(keyId);
             if (key == null) return null;
             DateTime now = DateTime.UtcNow;
             if (key.KeyState == KeyState.PendingDeletion && key.DeletionDate <= now)

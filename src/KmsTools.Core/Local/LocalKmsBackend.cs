@@ -13,7 +13,7 @@ namespace KmsTools.Local
     /// <see cref="KeyStore"/>. Every request is validated, its key resolved and checked, and DryRun honoured
     /// before any key generation or decryption, so a doomed request costs microseconds.
     /// </summary>
-    public sealed partial class LocalKmsBackend : IKmsBackend
+    public sealed partial class LocalKmsBackend : IKmsBackend, IDisposable
     {
         private static readonly Regex AliasNamePattern = new Regex("^[a-zA-Z0-9:/_-]+$", RegexOptions.CultureInvariant);
         private readonly KeyStore _store;
@@ -260,9 +260,35 @@ namespace KmsTools.Local
                 throw new KmsException(KmsErrorCodes.DryRunOperation, "The request would have succeeded, but the DryRun option is set.", "DryRun");
         }
 
-        internal byte[] ReadCurrentMaterial(KeyRecord key) =>
-            _store.ReadKeyMaterial(key.KeyId, key.CurrentKeyMaterialId) ??
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _materials =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
+
+        /// <summary>
+        /// Key material by key and material id, read from disk once per backend (one cmdlet invocation): a material id
+        /// names immutable bytes, so the copy can never be stale. The copies are zeroed when the backend is disposed,
+        /// at the end of the pipeline; the engine never hands them out. Null when the key has no such material.
+        /// </summary>
+        internal byte[] Material(string keyId, string keyMaterialId)
+        {
+            string id = keyId + "/" + keyMaterialId;
+            if (_materials.TryGetValue(id, out byte[] material)) return material;
+            material = _store.ReadKeyMaterial(keyId, keyMaterialId);
+            if (material == null) return null;
+            byte[] kept = _materials.GetOrAdd(id, material);
+            if (!ReferenceEquals(kept, material)) SecureBytes.Clear(material);
+            return kept;
+        }
+
+        internal byte[] CurrentMaterial(KeyRecord key) =>
+            Material(key.KeyId, key.CurrentKeyMaterialId) ??
             throw KeyStore.Damaged(key.KeyId + ".key", "the current key material " + key.CurrentKeyMaterialId + " is missing");
+
+        /// <summary>Zeroes the key material this backend read.</summary>
+        public void Dispose()
+        {
+            foreach (byte[] material in _materials.Values) SecureBytes.Clear(material);
+            _materials.Clear();
+        }
 
         internal static void ValidateAliasName(string aliasName)
         {

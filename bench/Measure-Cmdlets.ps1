@@ -1,0 +1,162 @@
+<#
+.SYNOPSIS
+    The PowerShell half of build.ps1 -Task Bench: the cmdlets in a pipeline, module import, and what a user would do
+    instead (the aws CLI against moto, an openssl loop). Reads the engine's results of the same run and writes
+    cmdlets.json and report.md (every target, met or missed) to the results folder.
+#>
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $Results
+)
+$ErrorActionPreference = 'Stop'
+$work = Join-Path ([IO.Path]::GetTempPath()) ("kmstools-bench-" + [guid]::NewGuid().ToString('N'))
+New-Item -ItemType Directory -Path $work -Force | Out-Null
+$env:KMSTOOLS_HOME = $work
+Remove-Item Env:AWS_REGION, Env:AWS_DEFAULT_REGION, Env:AWS_ENDPOINT_URL, Env:AWS_ENDPOINT_URL_KMS, Env:KMSTOOLS_BACKEND -ErrorAction SilentlyContinue
+Import-Module $ModulePath
+$engine = Get-Content (Join-Path $Results 'keypairs.json') -Raw | ConvertFrom-Json
+$doomed = Get-Content (Join-Path $Results 'doomed.json') -Raw | ConvertFrom-Json
+$scale = Get-Content (Join-Path $Results 'store-scale.json') -Raw | ConvertFrom-Json
+
+function Get-Median([double[]] $Values) { $sorted = $Values | Sort-Object; $sorted[[int][math]::Floor($sorted.Count / 2)] }
+function Invoke-Pwsh([string] $Command) {
+    $exe = [Environment]::ProcessPath
+    if ((Split-Path $exe -Leaf) -match '^dotnet(\.exe)?$') { & $exe (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $Command }
+    else { & $exe -NoProfile -NonInteractive -Command $Command }
+}
+
+# 1. Key pairs through the cmdlet, two ways, against the engine itself in this same process (rounds alternate, so
+#    both see the same machine, runtime and BouncyCastle build). The engine lives in the module's private load
+#    context, so it is reached through its assembly rather than by type name.
+$key = New-KmsKey -Description bench
+$chinaKey = New-KmsKey -Description bench -Region cn-north-1
+$core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'KmsTools.Core' } | Select-Object -First 1
+function New-Engine([string] $Region) {
+    $options = $core.GetType('KmsTools.Local.LocalKmsOptions')::Resolve($Region, $work, $null, $null)
+    [Activator]::CreateInstance($core.GetType('KmsTools.Local.LocalKmsBackend'), @($options))
+}
+$engines = @{ 'us-east-1' = New-Engine 'us-east-1'; 'cn-north-1' = New-Engine 'cn-north-1' }
+$requestType = $core.GetType('KmsTools.Model.GenerateDataKeyPairWithoutPlaintextRequest')
+$counts = @{ RSA_2048 = 8; RSA_3072 = 3; RSA_4096 = 2; ECC_NIST_P256 = 2000; ECC_NIST_P384 = 200; ECC_NIST_P521 = 500; ECC_SECG_P256K1 = 400; SM2 = 300; ECC_NIST_EDWARDS25519 = 2000 }
+$cmdletRows = foreach ($row in $engine) {
+    $spec = $row.spec; $n = $counts[$spec]
+    $region = if ($spec -eq 'SM2') { 'cn-north-1' } else { 'us-east-1' }
+    $keyId = if ($spec -eq 'SM2') { $chinaKey.KeyId } else { $key.KeyId }
+    $backend = $engines[$region]
+    $request = [Activator]::CreateInstance($requestType); $request.KeyId = $keyId; $request.KeyPairSpec = $spec
+    $null = New-KmsDataKeyPairWithoutPlaintext -KeyId $keyId -KeyPairSpec $spec -Region $region
+    $null = $backend.GenerateDataKeyPairWithoutPlaintext($request)
+    $objects = 1..$n | ForEach-Object { [pscustomobject]@{ KeyId = $keyId; KeyPairSpec = $spec } }
+    $perCall = @(); $bound = @(); $direct = @()
+    foreach ($round in 1..3) {
+        $elapsed = Measure-Command { foreach ($i in 1..$n) { $null = $backend.GenerateDataKeyPairWithoutPlaintext($request) } }
+        $direct += $n / $elapsed.TotalSeconds
+        $elapsed = Measure-Command { 1..$n | ForEach-Object { $null = New-KmsDataKeyPairWithoutPlaintext -KeyId $keyId -KeyPairSpec $spec -Region $region } }
+        $perCall += $n / $elapsed.TotalSeconds
+        $elapsed = Measure-Command { $objects | New-KmsDataKeyPairWithoutPlaintext -Region $region | Out-Null }
+        $bound += $n / $elapsed.TotalSeconds
+    }
+    $pipelineRate = Get-Median $bound; $engineRate = Get-Median $direct
+    [pscustomobject]@{
+        spec = $spec; n = $n
+        engine_in_pwsh_pairs_per_s = [math]::Round($engineRate, 1)
+        foreach_pairs_per_s = [math]::Round((Get-Median $perCall), 1)
+        pipeline_pairs_per_s = [math]::Round($pipelineRate, 1)
+        pipeline_over_engine = [math]::Round($pipelineRate / $engineRate, 3)
+        foreach_over_engine = [math]::Round((Get-Median $perCall) / $engineRate, 3)
+    }
+    Write-Host "  $spec`: engine $([math]::Round($engineRate, 1))/s, cmdlet pipeline $([math]::Round($pipelineRate, 1))/s"
+}
+foreach ($backend in $engines.Values) { $backend.Dispose() }
+
+# 2. Import: a process that imports the module against one that does nothing, alternating; then the first call.
+$setup = "`$env:KMSTOOLS_HOME = '$work'"
+$bare = @(); $import = @(); $builtIn = @()
+foreach ($i in 1..12) {
+    $bare += (Measure-Command { Invoke-Pwsh 'exit' | Out-Null }).TotalMilliseconds
+    $import += (Measure-Command { Invoke-Pwsh "Import-Module '$ModulePath'" | Out-Null }).TotalMilliseconds
+    # pwsh's own cost of a first Import-Module, for scale: a module that ships with pwsh.
+    $builtIn += (Measure-Command { Invoke-Pwsh 'Import-Module Microsoft.PowerShell.Utility' | Out-Null }).TotalMilliseconds
+}
+$firstCall = foreach ($i in 1..6) {
+    [double](Invoke-Pwsh "$setup; Import-Module '$ModulePath'; `$w = [Diagnostics.Stopwatch]::StartNew(); `$null = New-KmsDataKeyPairWithoutPlaintext -KeyId $($key.KeyId) -KeyPairSpec ECC_NIST_P256; `$w.Elapsed.TotalMilliseconds")
+}
+$importRow = [pscustomobject]@{
+    bare_pwsh_ms = [math]::Round((Get-Median $bare), 1); pwsh_import_ms = [math]::Round((Get-Median $import), 1)
+    import_cost_ms = [math]::Round((Get-Median $import) - (Get-Median $bare), 1); first_p256_call_ms = [math]::Round((Get-Median $firstCall), 1)
+    builtin_module_import_cost_ms = [math]::Round((Get-Median $builtIn) - (Get-Median $bare), 1)
+}
+Write-Host "  import: $($importRow.import_cost_ms) ms over bare pwsh; first P-256 call $($importRow.first_p256_call_ms) ms"
+
+# 3. What a user would do instead, same machine, same run.
+$alternatives = [System.Collections.Generic.List[object]]::new()
+$p256 = ($cmdletRows | Where-Object spec -eq 'ECC_NIST_P256').pipeline_pairs_per_s
+if (Get-Command openssl -CommandType Application -ErrorAction SilentlyContinue) {
+    $n = 40
+    $elapsed = Measure-Command {
+        foreach ($i in 1..$n) {
+            & openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out (Join-Path $work 'k.pem') 2>$null
+            & openssl pkey -in (Join-Path $work 'k.pem') -pubout -out (Join-Path $work 'k.pub') 2>$null
+        }
+    }
+    $rate = $n / $elapsed.TotalSeconds
+    $alternatives.Add([pscustomobject]@{ way = 'openssl genpkey + pkey loop, P-256 (no wrapping)'; items_per_s = [math]::Round($rate, 1); kmstools_items_per_s = $p256; kmstools_over_it = [math]::Round($p256 / $rate, 1) })
+}
+$moto = $null
+if ((Get-Command moto_server -CommandType Application -ErrorAction SilentlyContinue) -and (Get-Command aws -CommandType Application -ErrorAction SilentlyContinue)) {
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+    $moto = Start-Process moto_server -ArgumentList '-H', '127.0.0.1', '-p', $port -PassThru -RedirectStandardOutput (Join-Path $work 'moto.out') -RedirectStandardError (Join-Path $work 'moto.err')
+    try {
+        $endpoint = "http://127.0.0.1:$port"
+        foreach ($i in 1..100) { try { $c = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $port); $c.Dispose(); break } catch { Start-Sleep -Milliseconds 100 } }
+        $env:AWS_ACCESS_KEY_ID = 'testing'; $env:AWS_SECRET_ACCESS_KEY = 'testing'; $env:AWS_DEFAULT_REGION = 'us-east-1'
+        $remoteKey = New-KmsKey -EndpointUrl $endpoint
+        $n = 8
+        $elapsed = Measure-Command { foreach ($i in 1..$n) { & aws kms generate-data-key --key-id $remoteKey.KeyId --key-spec AES_256 --endpoint-url $endpoint | Out-Null } }
+        $cli = $n / $elapsed.TotalSeconds
+        $m = 200
+        $elapsed = Measure-Command { 1..$m | ForEach-Object { [pscustomobject]@{ KeyId = $remoteKey.KeyId; KeySpec = 'AES_256' } } | New-KmsDataKey -EndpointUrl $endpoint | Out-Null }
+        $remote = $m / $elapsed.TotalSeconds
+        $elapsed = Measure-Command { 1..2000 | ForEach-Object { [pscustomobject]@{ KeyId = $key.KeyId; KeySpec = 'AES_256' } } | New-KmsDataKey | Out-Null }
+        $local = 2000 / $elapsed.TotalSeconds
+        $alternatives.Add([pscustomobject]@{ way = 'aws kms generate-data-key against moto, one CLI call per item'; items_per_s = [math]::Round($cli, 1); kmstools_items_per_s = [math]::Round($remote, 1); kmstools_over_it = [math]::Round($remote / $cli, 1) })
+        $alternatives.Add([pscustomobject]@{ way = 'the same data keys, KmsTools local engine (New-KmsDataKey pipeline)'; items_per_s = [math]::Round($cli, 1); kmstools_items_per_s = [math]::Round($local, 1); kmstools_over_it = [math]::Round($local / $cli, 1) })
+        $alternatives.Add([pscustomobject]@{ way = 'data key pairs: aws CLI has no local path; KmsTools P-256 pipeline'; items_per_s = [math]::Round($cli, 1); kmstools_items_per_s = $p256; kmstools_over_it = [math]::Round($p256 / $cli, 1) })
+    }
+    finally { if ($moto -and -not $moto.HasExited) { $moto.Kill() } }
+}
+
+# 4. Targets.
+function Row($Target, $Figure, [bool] $Met) { [pscustomobject]@{ target = $Target; figure = $Figure; status = $(if ($Met) { 'met' } else { 'MISSED' }) } }
+$targets = [System.Collections.Generic.List[object]]::new()
+foreach ($row in $engine) {
+    $floor = if ($row.spec -like 'RSA_*') { 0.95 } else { 0.8 }
+    $value = if ($row.spec -like 'RSA_*') { $row.raw_over_raw_plus_overhead } else { $row.engine_over_raw }
+    $how = if ($row.spec -like 'RSA_*') { "raw/(raw+engine overhead $($row.engine_overhead_us) us) = $value; direct ratio of means $($row.engine_over_raw) (RSA generation time varies widely)" } else { "$value (medians)" }
+    $targets.Add((Row "engine/raw >= $floor for $($row.spec)" $how ($value -ge $floor)))
+}
+$targets.Add((Row 'ECC_NIST_P256 through the cmdlet >= 2,000 pairs/s' "$p256 pairs/s" ($p256 -ge 2000)))
+foreach ($spec in 'ECC_NIST_P384', 'ECC_NIST_P521', 'SM2') {
+    $row = $cmdletRows | Where-Object spec -eq $spec
+    $targets.Add((Row "$spec cmdlet within 0.8 of engine" "$($row.pipeline_over_engine)" ($row.pipeline_over_engine -ge 0.8)))
+}
+$targets.Add((Row 'import <= 150 ms over bare pwsh' "$($importRow.import_cost_ms) ms" ($importRow.import_cost_ms -le 150)))
+$targets.Add((Row 'first P-256 call after import <= 250 ms' "$($importRow.first_p256_call_ms) ms" ($importRow.first_p256_call_ms -le 250)))
+foreach ($row in $doomed) { $targets.Add((Row "doomed request < 1 ms: $($row.request)" "$($row.median_us) us" ($row.median_us -lt 1000))) }
+$large = $scale | Where-Object benchmark -like 'GenerateDataKeyPair*'
+$targets.Add((Row 'data-key call as fast with 100,000 keys as with 10' "ratio $($large.ratio_large_over_10)" ($large.ratio_large_over_10 -le 1.25)))
+$rsa4096 = $engine | Where-Object spec -eq 'RSA_4096'
+$targets.Add((Row 'RSA_4096 p50 < 100 ms (opt-in pool)' "$([math]::Round($rsa4096.engine_median_us / 1000)) ms; no pre-generation pool built" $false))
+
+$table = { param($rows) $names = $rows[0].PSObject.Properties.Name; "| $($names -join ' | ') |"; "|$(($names | ForEach-Object { '---|' }) -join '')"; foreach ($r in $rows) { "| $(($names | ForEach-Object { $r.$_ }) -join ' | ') |" } }
+$report = @('# KmsTools benchmarks', '', "Run $(Get-Date -Format 'yyyy-MM-dd HH:mm') UTC on $([Environment]::ProcessorCount) cores; ratios are taken within this run.", '',
+    '## Targets', '', (& $table $targets), '',
+    '## Key pairs: raw primitive, engine, cmdlet', '', (& $table @($engine)), '', (& $table @($cmdletRows)), '',
+    '## Import', '', (& $table @($importRow)), '',
+    '## What a user would do instead', '', $(if ($alternatives.Count) { & $table $alternatives } else { '(openssl, aws or moto_server missing on this machine)' }), '',
+    '## Doomed requests', '', (& $table @($doomed)), '',
+    '## Store scale', '', (& $table @($scale))) | ForEach-Object { $_ }
+$report -join "`n" | Set-Content (Join-Path $Results 'report.md')
+[pscustomobject]@{ cmdlets = $cmdletRows; import = $importRow; alternatives = $alternatives; targets = $targets } | ConvertTo-Json -Depth 5 | Set-Content (Join-Path $Results 'cmdlets.json')
+$report -join "`n"
+Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue
