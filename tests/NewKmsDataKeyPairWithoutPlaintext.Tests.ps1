@@ -193,6 +193,20 @@ Describe 'Pipeline' {
         $LASTEXITCODE | Should -Be 0
     }
 
+    It 'keeps the order of items, errors included, while RSA pairs are generated on every core' {
+        $items = @(
+            [pscustomobject]@{ KeyId = $Key.KeyId; KeyPairSpec = 'RSA_2048'; EncryptionContext = @{ n = '1' } }
+            [pscustomobject]@{ KeyId = 'alias/missing'; KeyPairSpec = 'RSA_2048' }
+            [pscustomobject]@{ KeyId = $Key.KeyId; KeyPairSpec = 'ECC_NIST_P256'; EncryptionContext = @{ n = '3' } }
+            [pscustomobject]@{ KeyId = $Key.KeyId; KeyPairSpec = 'RSA_2048'; EncryptionContext = @{ n = '4' } }
+            [pscustomobject]@{ KeyId = $Key.KeyId; KeyPairSpec = 'RSA_2048'; EncryptionContext = @{ n = '5' } }
+        )
+        $records = $items | New-KmsDataKeyPairWithoutPlaintext -ErrorAction Continue 2>&1
+        $sequence = $records | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { "error:$($_.TargetObject)" } else { "$($_.KeyPairSpec):$($_.EncryptionContext['n'])" } }
+        $sequence | Should -Be @('RSA_2048:1', 'error:alias/missing', 'ECC_NIST_P256:3', 'RSA_2048:4', 'RSA_2048:5')
+        ($records | Where-Object KeyPairSpec -eq 'RSA_2048' | Select-Object -Last 1 | Invoke-KmsDecrypt).Plaintext.Length | Should -BeGreaterThan 1000
+    }
+
     It 'goes on past a bad item: one error, the other items produce output' {
         $results = 'alias/pester', 'alias/missing', $Key.KeyId |
             New-KmsDataKeyPairWithoutPlaintext -KeyPairSpec ECC_NIST_P256 -ErrorAction SilentlyContinue -ErrorVariable failures

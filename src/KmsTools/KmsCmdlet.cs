@@ -78,7 +78,11 @@ namespace KmsTools.Commands
             }
         }
 
-        protected override void EndProcessing() => (_backend as IDisposable)?.Dispose();
+        protected override void EndProcessing()
+        {
+            DrainAhead(0);
+            (_backend as IDisposable)?.Dispose();
+        }
 
         /// <summary>A JSON document of the operation's request members (--cli-input-json), or file://path to one. Parameters given on the command line override its members.</summary>
         [Parameter(Mandatory = true, ParameterSetName = CliInputJsonSet)]
@@ -118,6 +122,7 @@ namespace KmsTools.Commands
         internal void Invoke<TRequest, TResponse>(string operation, object target, Func<TRequest> build,
             Func<TRequest, TResponse> call, Func<TResponse, object> emit = null) where TRequest : class
         {
+            DrainAhead(0);
             if (GenerateCliSkeleton != null)
             {
                 if (!_skeletonWritten) WriteObject(CliModel.Skeleton(operation, GenerateCliSkeleton));
@@ -136,6 +141,85 @@ namespace KmsTools.Commands
             {
                 WriteError(KmsErrorRecords.Create(e, TargetFor(e, target)));
             }
+        }
+
+        // Results of items still being computed on other cores, oldest first; each one writes its result when run.
+        private readonly Queue<System.Threading.Tasks.Task<Action>> _ahead = new Queue<System.Threading.Tasks.Task<Action>>();
+
+        /// <summary>
+        /// As <see cref="Invoke{TRequest,TResponse}"/>, but the backend call of this item may run on another core while
+        /// the pipeline delivers the next items (slow work such as RSA key generation uses every core). Results and
+        /// errors are still written in the order the items came, on the pipeline thread; at most one item per core
+        /// is ahead at any time. Requests are built, and everything written to -Verbose/-Debug, on the pipeline thread.
+        /// </summary>
+        internal void InvokeAhead<TRequest, TResponse>(string operation, object target, Func<TRequest> build,
+            Func<TRequest, TResponse> call) where TRequest : class
+        {
+            if (GenerateCliSkeleton != null || WantsCliOutput)
+            {
+                DrainAhead(0);
+                Invoke(operation, target, build, call);
+                return;
+            }
+            TRequest request;
+            IKmsBackend backend;
+            try
+            {
+                request = BuildRequest(operation, build);
+                backend = KmsBackend;
+                WriteVerbose($"{operation}: calling the {backend.Description}.");
+                WriteDebug($"{operation} request: {Redaction.Describe(request)}");
+            }
+            catch (KmsException e)
+            {
+                DrainAhead(0);
+                WriteError(KmsErrorRecords.Create(e, TargetFor(e, target)));
+                return;
+            }
+            Func<KmsException, object> errorTarget = TargetForMember(target);
+            _ahead.Enqueue(System.Threading.Tasks.Task.Run<Action>(() =>
+            {
+                try
+                {
+                    TResponse response = call(request);
+                    return (Action)(() =>
+                    {
+                        WriteDebug($"{operation} response: {Redaction.Describe(response)}");
+                        WriteObject(response);
+                    });
+                }
+                catch (KmsException e)
+                {
+                    return (Action)(() => WriteError(KmsErrorRecords.Create(e, errorTarget(e))));
+                }
+            }));
+            DrainAhead(Environment.ProcessorCount);
+        }
+
+        /// <summary>Key pair cmdlets: RSA pairs (seconds each) are computed ahead on every core; fast specs run inline.</summary>
+        internal void InvokeOrAhead<TRequest, TResponse>(string operation, object target, Func<TRequest> build,
+            Func<TRequest, TResponse> call) where TRequest : class
+        {
+            object spec = MyInvocation.BoundParameters.TryGetValue("KeyPairSpec", out object value) ? value : null;
+            if (spec is string text && text.StartsWith("RSA_", StringComparison.OrdinalIgnoreCase)) InvokeAhead(operation, target, build, call);
+            else Invoke(operation, target, build, call);
+        }
+
+        /// <summary>Writes the results of items computed ahead, oldest first, until at most <paramref name="keep"/> remain.</summary>
+        private void DrainAhead(int keep)
+        {
+            while (_ahead.Count > keep) _ahead.Dequeue().GetAwaiter().GetResult()();
+        }
+
+        /// <summary>The error target of an item computed ahead, taken now: the bound parameters change with the next item.</summary>
+        private Func<KmsException, object> TargetForMember(object defaultTarget)
+        {
+            var bound = new Dictionary<string, object>(MyInvocation.BoundParameters, StringComparer.OrdinalIgnoreCase);
+            return e =>
+            {
+                if (e.MemberName == "Plaintext") return defaultTarget;
+                return e.MemberName != null && bound.TryGetValue(e.MemberName, out object value) && !(value is SwitchParameter) ? value : defaultTarget;
+            };
         }
 
         /// <summary>

@@ -31,7 +31,7 @@ namespace KmsTools.Commands
         public SwitchParameter DryRun { get; set; }
 
         protected override void ProcessRecord() =>
-            Invoke("GenerateDataKeyPair", KeyId, () => new GenerateDataKeyPairRequest
+            InvokeOrAhead("GenerateDataKeyPair", KeyId, () => new GenerateDataKeyPairRequest
             {
                 KeyId = KeyId,
                 KeyPairSpec = KeyPairSpec,

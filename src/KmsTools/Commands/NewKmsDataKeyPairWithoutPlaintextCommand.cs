@@ -32,7 +32,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            Invoke("GenerateDataKeyPairWithoutPlaintext", KeyId, () => new GenerateDataKeyPairWithoutPlaintextRequest
+            InvokeOrAhead("GenerateDataKeyPairWithoutPlaintext", KeyId, () => new GenerateDataKeyPairWithoutPlaintextRequest
                 {
                     KeyId = KeyId,
                     KeyPairSpec = KeyPairSpec,
