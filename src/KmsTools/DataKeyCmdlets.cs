@@ -1,0 +1,61 @@
+using System.Management.Automation;
+using KmsTools.Infrastructure;
+
+namespace KmsTools.Commands
+{
+    /// <summary>
+    /// The parameters New-KmsDataKey and New-KmsDataKeyWithoutPlaintext share, as GenerateDataKey and
+    /// GenerateDataKeyWithoutPlaintext share their request members; each cmdlet adds only its operation.
+    /// </summary>
+    public abstract class KmsDataKeyCmdlet : KmsCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
+        [AllowEmptyString]
+        [ArgumentCompleter(typeof(KeyIdCompleter))]
+        public string KeyId { get; set; }
+
+        /// <summary>AES_256 (32 bytes) or AES_128 (16 bytes). Give this or -NumberOfBytes, not both.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(DataKeySpecCompleter))]
+        public string KeySpec { get; set; }
+
+        /// <summary>1 to 1024 bytes. Give this or -KeySpec, not both.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public int? NumberOfBytes { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public object EncryptionContext { get; set; }
+
+        [Parameter]
+        public string[] GrantTokens { get; set; }
+
+        [Parameter]
+        public SwitchParameter DryRun { get; set; }
+    }
+
+    /// <summary>The parameters the two data key pair cmdlets share, as their operations share their request members.</summary>
+    public abstract class KmsDataKeyPairCmdlet : KmsCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
+        [AllowEmptyString]
+        [ArgumentCompleter(typeof(KeyIdCompleter))]
+        public string KeyId { get; set; }
+
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
+        [AllowEmptyString]
+        [ArgumentCompleter(typeof(DataKeyPairSpecCompleter))]
+        public string KeyPairSpec { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public object EncryptionContext { get; set; }
+
+        [Parameter]
+        public string[] GrantTokens { get; set; }
+
+        [Parameter]
+        public SwitchParameter DryRun { get; set; }
+    }
+}
