@@ -1,20 +1,13 @@
 using System.Collections;
 using System.Management.Automation;
-using KmsTools.Infrastructure;
 using KmsTools.Model;
 
 namespace KmsTools.Commands
 {
     /// <summary>TagResource: adds tags to a key, or replaces the values of tags it has.</summary>
     [Cmdlet(VerbsCommon.Add, "KmsResourceTag", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
-    public sealed class AddKmsResourceTagCommand : KmsCmdlet
+    public sealed class AddKmsResourceTagCommand : KmsKeyCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
-        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
-        [AllowEmptyString]
-        [ArgumentCompleter(typeof(KeyIdCompleter))]
-        public string KeyId { get; set; }
-
         /// <summary>Tags as a hashtable: @{ team = 'ops'; env = 'prod' }.</summary>
         [Parameter(Mandatory = true, Position = 1, ParameterSetName = ParametersSet)]
         [Parameter(Position = 1, ParameterSetName = CliInputJsonSet)]

@@ -1,19 +1,12 @@
 using System.Management.Automation;
-using KmsTools.Infrastructure;
 using KmsTools.Model;
 
 namespace KmsTools.Commands
 {
     /// <summary>DisableKey: stops a KMS key from being used in cryptographic operations until it is enabled.</summary>
     [Cmdlet(VerbsLifecycle.Disable, "KmsKey", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-    public sealed class DisableKmsKeyCommand : KmsCmdlet
+    public sealed class DisableKmsKeyCommand : KmsKeyCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
-        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
-        [AllowEmptyString]
-        [ArgumentCompleter(typeof(KeyIdCompleter))]
-        public string KeyId { get; set; }
-
         protected override void ProcessRecord()
         {
             if (!ShouldChange(KeyId, "Disable KMS key")) return;

@@ -1,19 +1,12 @@
 using System.Management.Automation;
-using KmsTools.Infrastructure;
 using KmsTools.Model;
 
 namespace KmsTools.Commands
 {
     /// <summary>EnableKey: lets a disabled KMS key be used in cryptographic operations again.</summary>
     [Cmdlet(VerbsLifecycle.Enable, "KmsKey", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
-    public sealed class EnableKmsKeyCommand : KmsCmdlet
+    public sealed class EnableKmsKeyCommand : KmsKeyCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
-        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
-        [AllowEmptyString]
-        [ArgumentCompleter(typeof(KeyIdCompleter))]
-        public string KeyId { get; set; }
-
         protected override void ProcessRecord()
         {
             if (!ShouldChange(KeyId, "Enable KMS key")) return;

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using KmsTools.Infrastructure;
 using KmsTools.Model;
 
 namespace KmsTools.Commands
@@ -7,14 +6,8 @@ namespace KmsTools.Commands
     /// <summary>GetPublicKey: the public key of an asymmetric KMS key, as DER, base64 and PEM.</summary>
     [Cmdlet(VerbsCommon.Get, "KmsPublicKey", DefaultParameterSetName = ParametersSet)]
     [OutputType(typeof(GetPublicKeyResponse))]
-    public sealed class GetKmsPublicKeyCommand : KmsCmdlet
+    public sealed class GetKmsPublicKeyCommand : KmsKeyCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
-        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
-        [AllowEmptyString]
-        [ArgumentCompleter(typeof(KeyIdCompleter))]
-        public string KeyId { get; set; }
-
         [Parameter]
         public string[] GrantTokens { get; set; }
 

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using KmsTools.Infrastructure;
 using KmsTools.Model;
 
 namespace KmsTools.Commands
@@ -7,14 +6,8 @@ namespace KmsTools.Commands
     /// <summary>RotateKeyOnDemand: new key material now; new blobs use it, older blobs keep decrypting.</summary>
     [Cmdlet(VerbsLifecycle.Invoke, "KmsKeyRotation", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(RotateKeyOnDemandResponse))]
-    public sealed class InvokeKmsKeyRotationCommand : KmsCmdlet
+    public sealed class InvokeKmsKeyRotationCommand : KmsKeyCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
-        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
-        [AllowEmptyString]
-        [ArgumentCompleter(typeof(KeyIdCompleter))]
-        public string KeyId { get; set; }
-
         protected override void ProcessRecord()
         {
             if (!ShouldChange(KeyId, "Rotate key material now")) return;

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using KmsTools.Infrastructure;
 using KmsTools.Model;
 
 namespace KmsTools.Commands
@@ -7,14 +6,8 @@ namespace KmsTools.Commands
     /// <summary>ScheduleKeyDeletion: the key goes to PendingDeletion and is deleted, with its aliases, once the window passes.</summary>
     [Cmdlet(VerbsLifecycle.Request, "KmsKeyDeletion", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(ScheduleKeyDeletionResponse))]
-    public sealed class RequestKmsKeyDeletionCommand : KmsCmdlet
+    public sealed class RequestKmsKeyDeletionCommand : KmsKeyCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
-        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
-        [AllowEmptyString]
-        [ArgumentCompleter(typeof(KeyIdCompleter))]
-        public string KeyId { get; set; }
-
         /// <summary>Days until deletion, 7 to 30 (default 30). Stop-KmsKeyDeletion cancels within the window.</summary>
         [Parameter]
         public int? PendingWindowInDays { get; set; }

@@ -4,17 +4,24 @@ using KmsTools.Infrastructure;
 namespace KmsTools.Commands
 {
     /// <summary>
-    /// The parameters New-KmsDataKey and New-KmsDataKeyWithoutPlaintext share, as GenerateDataKey and
-    /// GenerateDataKeyWithoutPlaintext share their request members; each cmdlet adds only its operation.
+    /// The cmdlets that act on one KMS key: -KeyId, mandatory and first, from the pipeline by value (key ids, ARNs,
+    /// alias names) or by property name (Get-KmsKey output and any object with a KeyId), tab-completed from the store.
     /// </summary>
-    public abstract class KmsDataKeyCmdlet : KmsCmdlet
+    public abstract class KmsKeyCmdlet : KmsCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
+    }
 
+    /// <summary>
+    /// The parameters New-KmsDataKey and New-KmsDataKeyWithoutPlaintext share, as GenerateDataKey and
+    /// GenerateDataKeyWithoutPlaintext share their request members; each cmdlet adds only its operation.
+    /// </summary>
+    public abstract class KmsDataKeyCmdlet : KmsKeyCmdlet
+    {
         /// <summary>AES_256 (32 bytes) or AES_128 (16 bytes). Give this or -NumberOfBytes, not both.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(DataKeySpecCompleter))]
@@ -35,14 +42,8 @@ namespace KmsTools.Commands
     }
 
     /// <summary>The parameters the two data key pair cmdlets share, as their operations share their request members.</summary>
-    public abstract class KmsDataKeyPairCmdlet : KmsCmdlet
+    public abstract class KmsDataKeyPairCmdlet : KmsKeyCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
-        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
-        [AllowEmptyString]
-        [ArgumentCompleter(typeof(KeyIdCompleter))]
-        public string KeyId { get; set; }
-
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
