@@ -20,6 +20,8 @@ namespace KmsTools.Bench
             {
                 Console.Error.WriteLine("Key pairs: raw primitive against the engine, per spec");
                 Write(results, "keypairs", KeyPairBenchmark.Run(work, quick));
+                Console.Error.WriteLine("RSA_4096 latency with the opt-in pool");
+                Write(results, "pool", KeyPairBenchmark.Pool(work));
                 Console.Error.WriteLine("Doomed requests");
                 Write(results, "doomed", KeyPairBenchmark.Doomed(work));
                 Console.Error.WriteLine("Store scale: 10 keys against " + largeStore.ToString("N0") + " keys");

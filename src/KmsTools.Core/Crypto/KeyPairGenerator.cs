@@ -67,12 +67,12 @@ namespace KmsTools.Crypto
 
         private static GeneratedKeyPair GenerateRsa(int bits)
         {
-            RSAParameters p;
-            using (var rsa = RSA.Create())
-            {
-                rsa.KeySize = bits;
-                p = rsa.ExportParameters(true);
-            }
+            if (!RsaKeyPool.TryTake(bits, out RSAParameters p))
+                using (var rsa = RSA.Create())
+                {
+                    rsa.KeySize = bits;
+                    p = rsa.ExportParameters(true);
+                }
             return EncodeRsa(p);
         }
 
