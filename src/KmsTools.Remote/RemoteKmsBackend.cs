@@ -177,12 +177,12 @@ namespace KmsTools.Remote
         {
             if (request == null) throw new ArgumentNullException(nameof(request));
             TSdkRequest sdkRequest = SdkMapper.Map<TSdkRequest>(request);
-            _options.Trace?.Invoke($"{operation} request to {_endpoint}: {Redaction.Describe(request)}");
+            _options.Trace?.Invoke($"POST {_endpoint} X-Amz-Target: TrentService.{operation}");
             try
             {
                 // The SDK has only asynchronous calls on this target; a cmdlet thread has no synchronization context to deadlock.
                 TSdkResponse response = Task.Run(() => send(sdkRequest, CancellationToken.None)).GetAwaiter().GetResult();
-                _options.Trace?.Invoke($"{operation} response from {_endpoint}: HTTP {(int)response.HttpStatusCode}");
+                _options.Trace?.Invoke($"HTTP {(int)response.HttpStatusCode} from {_endpoint} for {operation}");
                 return typeof(TResponse) == typeof(object) ? null : SdkMapper.Map<TResponse>(response);
             }
             catch (AmazonServiceException e)

@@ -176,7 +176,8 @@ namespace KmsTools.Commands
                 WriteError(KmsErrorRecords.Create(e, TargetFor(e, target)));
                 return;
             }
-            Func<KmsException, object> errorTarget = TargetForMember(target);
+            // The bound parameters change with the next item: the error target is taken from this item's, copied now.
+            var bound = new Dictionary<string, object>(MyInvocation.BoundParameters, StringComparer.OrdinalIgnoreCase);
             _ahead.Enqueue(System.Threading.Tasks.Task.Run<Action>(() =>
             {
                 try
@@ -190,7 +191,7 @@ namespace KmsTools.Commands
                 }
                 catch (KmsException e)
                 {
-                    return (Action)(() => WriteError(KmsErrorRecords.Create(e, errorTarget(e))));
+                    return (Action)(() => WriteError(KmsErrorRecords.Create(e, TargetFor(e, target, bound))));
                 }
             }));
             DrainAhead(Environment.ProcessorCount);
@@ -209,17 +210,6 @@ namespace KmsTools.Commands
         private void DrainAhead(int keep)
         {
             while (_ahead.Count > keep) _ahead.Dequeue().GetAwaiter().GetResult()();
-        }
-
-        /// <summary>The error target of an item computed ahead, taken now: the bound parameters change with the next item.</summary>
-        private Func<KmsException, object> TargetForMember(object defaultTarget)
-        {
-            var bound = new Dictionary<string, object>(MyInvocation.BoundParameters, StringComparer.OrdinalIgnoreCase);
-            return e =>
-            {
-                if (e.MemberName == "Plaintext") return defaultTarget;
-                return e.MemberName != null && bound.TryGetValue(e.MemberName, out object value) && !(value is SwitchParameter) ? value : defaultTarget;
-            };
         }
 
         /// <summary>
@@ -323,11 +313,14 @@ namespace KmsTools.Commands
         }
 
         /// <summary>The input the error is about: the value of the member KMS named, else the item's main input.</summary>
-        internal virtual object TargetFor(KmsException error, object defaultTarget)
+        internal object TargetFor(KmsException error, object defaultTarget) =>
+            TargetFor(error, defaultTarget, MyInvocation.BoundParameters);
+
+        private static object TargetFor(KmsException error, object defaultTarget, IDictionary<string, object> boundParameters)
         {
             // A plaintext never becomes an error's target: error records end up in $Error, transcripts and logs.
             if (error.MemberName == "Plaintext") return defaultTarget;
-            if (error.MemberName != null && MyInvocation.BoundParameters.TryGetValue(error.MemberName, out object bound))
+            if (error.MemberName != null && boundParameters.TryGetValue(error.MemberName, out object bound))
                 return bound is SwitchParameter ? defaultTarget : bound;
             return defaultTarget;
         }

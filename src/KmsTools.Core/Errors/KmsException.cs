@@ -23,9 +23,6 @@ namespace KmsTools
         /// <summary>The request member the error is about (model name, e.g. <c>KeyPairSpec</c>), when there is one.</summary>
         public string MemberName { get; }
 
-        /// <summary>HTTP status a KMS endpoint answers this error with; KMS answers every modelled error with 400.</summary>
-        public int HttpStatusCode => ErrorCode == KmsErrorCodes.KMSInternal ? 500 : 400;
-
         public override string ToString() => ErrorCode + ": " + Message;
     }
 
@@ -49,6 +46,5 @@ namespace KmsTools
         public const string Tag = "TagException";
         public const string UnsupportedOperation = "UnsupportedOperationException";
         public const string Validation = "ValidationException";
-        public const string KeyStoreCorrupt = "KeyStoreCorruptException";
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 
 namespace KmsTools
 {
@@ -82,8 +81,5 @@ namespace KmsTools
 
         public static string LowerCamel(string member) =>
             string.IsNullOrEmpty(member) ? member : char.ToLowerInvariant(member[0]) + member.Substring(1);
-
-        internal static bool IsHexLower(string s, int length) =>
-            s != null && s.Length == length && s.All(c => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
     }
 }

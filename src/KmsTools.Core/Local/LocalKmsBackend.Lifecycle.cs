@@ -53,22 +53,14 @@ namespace KmsTools.Local
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
-            Change(request.KeyId, key =>
-            {
-                RequireNotPendingDeletion(key);
-                key.KeyState = KeyState.Enabled;
-            });
+            SetKeyState(request.KeyId, KeyState.Enabled);
         }
 
         public void DisableKey(DisableKeyRequest request)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
-            Change(request.KeyId, key =>
-            {
-                RequireNotPendingDeletion(key);
-                key.KeyState = KeyState.Disabled;
-            });
+            SetKeyState(request.KeyId, KeyState.Disabled);
         }
 
         public ScheduleKeyDeletionResponse ScheduleKeyDeletion(ScheduleKeyDeletionRequest request)
@@ -283,6 +275,14 @@ namespace KmsTools.Local
         }
 
         // ---- helpers ------------------------------------------------------------------------------
+
+        /// <summary>EnableKey and DisableKey: any state but PendingDeletion may move to Enabled or Disabled.</summary>
+        private void SetKeyState(string keyIdInput, string state) =>
+            Change(keyIdInput, key =>
+            {
+                RequireNotPendingDeletion(key);
+                key.KeyState = state;
+            });
 
         private void Change(string keyIdInput, Action<KeyRecord> change) =>
             Update(ResolveKey(keyIdInput).KeyId, key => { change(key); return 0; });

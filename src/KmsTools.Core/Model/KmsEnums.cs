@@ -34,9 +34,7 @@ namespace KmsTools.Model
             "ECC_NIST_EDWARDS25519",
         };
 
-        public static bool IsRsa(string spec) => spec != null && spec.StartsWith("RSA_");
         public static bool IsHmac(string spec) => spec != null && spec.StartsWith("HMAC_");
-        public static bool IsEcc(string spec) => spec != null && (spec.StartsWith("ECC_") || spec == "SM2");
     }
 
     /// <summary>KeyUsage of a KMS key.</summary>
