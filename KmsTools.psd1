@@ -1,5 +1,5 @@
 @{
-    RootModule           = 'bin/KmsTools.dll'
+    RootModule           = 'KmsTools.psm1'
     ModuleVersion        = '0.1.0'
     CompatiblePSEditions = @('Core', 'Desktop')
     GUID                 = '5f1d0b7e-8a8c-4a0e-9a43-2f6d3c1e7b42'

@@ -2,7 +2,7 @@
 .SYNOPSIS
     Builds, tests and demonstrates the KmsTools module.
 .DESCRIPTION
-    Build   compiles the engine and the cmdlets and lays out the module: bin/KmsTools.dll, bin/Dependencies/*.
+    Build   compiles the engine and the cmdlets and lays out the module: bin/net8.0 (PowerShell 7) and bin/net472 (5.1).
     Test    Build, then the xunit engine tests and the Pester module tests; the last line is "N passed, N failed".
     Demo    Build, then the headline cmdlet on the default local store (alias/kmstools-demo is created when missing).
     Help    en-US/ from docs/: platyPS's New-ExternalHelp where platyPS is installed, else build/Convert-HelpMarkdown.ps1.
@@ -44,17 +44,20 @@ function Invoke-ChildPwsh {
 
 function Invoke-Build {
     Write-Host "Building KmsTools ($Configuration)..." -ForegroundColor Cyan
-    $publish = Join-Path $Out 'publish'
-    if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
-    Invoke-Native 'dotnet publish' { dotnet publish (Join-Path $Root 'src/KmsTools/KmsTools.csproj') -c $Configuration -o $publish --nologo -v quiet }
-
-    # The cmdlet assembly alone in bin/, everything it depends on in bin/Dependencies/ (see DependencyResolver).
     if (Test-Path $Bin) { Remove-Item $Bin -Recurse -Force }
-    $dependencies = New-Item -ItemType Directory -Path (Join-Path $Bin 'Dependencies') -Force
-    foreach ($file in Get-ChildItem $publish -File) {
-        if ($file.Name -like 'System.Management.Automation*') { continue }
-        $target = if ($file.BaseName -eq 'KmsTools') { $Bin } else { $dependencies.FullName }
-        Copy-Item $file.FullName -Destination $target
+    # bin/net8.0: PowerShell 7.4+, loaded into the module's own load context (KmsTools.LoadContext.dll makes it).
+    # bin/net472: Windows PowerShell 5.1, loaded directly. Each folder holds the cmdlets and every library they use.
+    foreach ($framework in 'net8.0', 'net472') {
+        $publish = Join-Path $Out "publish/$framework"
+        if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
+        Invoke-Native "dotnet publish ($framework)" { dotnet publish (Join-Path $Root 'src/KmsTools/KmsTools.csproj') -c $Configuration -f $framework -o $publish --nologo -v quiet }
+        if ($framework -eq 'net8.0') {
+            Invoke-Native 'dotnet publish (load context)' { dotnet publish (Join-Path $Root 'src/KmsTools.LoadContext/KmsTools.LoadContext.csproj') -c $Configuration -o $publish --nologo -v quiet }
+        }
+        $target = New-Item -ItemType Directory -Path (Join-Path $Bin $framework) -Force
+        # PowerShell brings its own System.Management.Automation; symbols and XML docs are not part of the module.
+        Get-ChildItem $publish -File | Where-Object { $_.Name -notlike 'System.Management.Automation*' -and $_.Extension -eq '.dll' } |
+            Copy-Item -Destination $target.FullName
     }
 }
 
@@ -105,18 +108,33 @@ function Invoke-Test {
     try {
         # The benchmarks are not run here, only compiled, so that they cannot rot unnoticed.
         Invoke-Native 'building the benchmarks' { dotnet build (Join-Path $Root 'bench/KmsTools.Bench/KmsTools.Bench.csproj') -c $Configuration --nologo -v quiet }
-        Write-Host 'Running xunit (engine)...' -ForegroundColor Cyan
-        dotnet test (Join-Path $Root 'tests/KmsTools.Core.Tests/KmsTools.Core.Tests.csproj') -c $Configuration --nologo `
-            --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=minimal' --results-directory $results
-        $xunitExit = $LASTEXITCODE
         $xunitPassed = 0; $xunitFailed = 0
-        $trx = Join-Path $results 'xunit.trx'
-        if (Test-Path $trx) {
-            $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
-            $xunitPassed = [int]$counters.passed
-            $xunitFailed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        $runs = @(
+            @{ Name = 'engine (net10.0)'; Project = 'tests/KmsTools.Core.Tests'; Framework = 'net10.0' }
+            @{ Name = 'aws CLI layer and cmdlet assembly'; Project = 'tests/KmsTools.Tests'; Framework = 'net10.0' }
+            # The net472 build is what Windows PowerShell 5.1 loads; Mono runs it here (CI installs mono-complete).
+            @{ Name = 'engine (net472 on Mono)'; Project = 'tests/KmsTools.Core.Tests'; Framework = 'net472'; Needs = 'mono' }
+        )
+        foreach ($run in $runs) {
+            if ($run.ContainsKey('Needs') -and -not (Get-Command $run.Needs -CommandType Application -ErrorAction SilentlyContinue)) {
+                Write-Warning "Skipped the xunit $($run.Name) tests: '$($run.Needs)' is not installed (Debian: apt-get install mono-complete)."
+                continue
+            }
+            Write-Host "Running xunit: $($run.Name)..." -ForegroundColor Cyan
+            $trxName = ($run.Project -replace '\W', '-') + "-$($run.Framework).trx"
+            dotnet test (Join-Path $Root $run.Project) -c $Configuration -f $run.Framework --nologo `
+                --logger "trx;LogFileName=$trxName" --logger 'console;verbosity=minimal' --results-directory $results
+            $exit = $LASTEXITCODE
+            $trx = Join-Path $results $trxName
+            $runFailed = 0
+            if (Test-Path $trx) {
+                $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+                $xunitPassed += [int]$counters.passed
+                $runFailed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+            }
+            if ($exit -ne 0 -and $runFailed -eq 0) { $runFailed = 1 } # the run itself broke
+            $xunitFailed += $runFailed
         }
-        if ($xunitExit -ne 0 -and $xunitFailed -eq 0) { $xunitFailed = 1 } # the run itself broke
 
         Write-Host 'Running Pester (module)...' -ForegroundColor Cyan
         $pester = Get-PesterPath
@@ -197,7 +215,7 @@ function Invoke-Package {
     $target = Join-Path $Out "package/KmsTools/$($manifest.ModuleVersion)"
     if (Test-Path $target) { Remove-Item $target -Recurse -Force }
     New-Item -ItemType Directory -Path $target -Force | Out-Null
-    Copy-Item (Join-Path $Root 'KmsTools.psd1'), (Join-Path $Root 'KmsTools.format.ps1xml') -Destination $target
+    Copy-Item (Join-Path $Root 'KmsTools.psd1'), (Join-Path $Root 'KmsTools.psm1'), (Join-Path $Root 'KmsTools.format.ps1xml') -Destination $target
     Copy-Item $Bin -Destination $target -Recurse
     if (Test-Path (Join-Path $Root 'en-US')) { Copy-Item (Join-Path $Root 'en-US') -Destination $target -Recurse }
     Write-Host "Module laid out in $target"

@@ -42,7 +42,17 @@ namespace KmsTools.Remote
             }
             if (options.ReadTimeout != null) config.Timeout = options.ReadTimeout;
             if (options.NoVerifySsl || options.CaBundle != null || options.ConnectTimeout != null)
+            {
+#if NET
                 config.HttpClientFactory = new TlsHttpClientFactory(options);
+#else
+                // The SDK for .NET Framework has no per-client TLS or connect hook; the process-wide
+                // ServicePointManager callback would change every other module's connections too, so refuse instead.
+                throw new KmsException(KmsErrorCodes.Validation,
+                    "-NoVerifySsl, -CaBundle (or AWS_CA_BUNDLE) and -CliConnectTimeout need PowerShell 7: the AWS SDK for .NET Framework that Windows PowerShell runs has no per-client setting for them. Trust the CA in the Windows certificate store instead, or run pwsh.",
+                    options.NoVerifySsl ? "NoVerifySsl" : options.CaBundle != null ? "CaBundle" : "CliConnectTimeout");
+#endif
+            }
             _endpoint = options.EndpointUrl ?? $"https://kms.{options.Region}.amazonaws.com";
             _client = new AmazonKeyManagementServiceClient(Credentials(options), config);
         }
@@ -58,7 +68,7 @@ namespace KmsTools.Remote
                 if (new CredentialProfileStoreChain().TryGetAWSCredentials(options.Profile, out AWSCredentials credentials))
                     return credentials;
                 // A profile that only says where to go (region, endpoint_url) takes its credentials from the default chain.
-                if (AwsConfigFile.Read(options.Profile).Count == 0)
+                if (!options.ProfileInConfigFile)
                     throw new KmsException("ProfileNotFound",
                         $"The config profile ({options.Profile}) could not be found in the AWS config or credentials files.", "Profile");
             }

@@ -1,8 +1,8 @@
+#if NET
 using System;
 using System.Linq;
 using System.Net.Http;
 using System.Net.Security;
-using System.Reflection;
 using System.Security.Cryptography.X509Certificates;
 using Amazon.Runtime;
 
@@ -10,8 +10,8 @@ namespace KmsTools.Remote
 {
     /// <summary>
     /// HTTP clients for the CLI's transport options: --no-verify-ssl, --ca-bundle and --cli-connect-timeout.
-    /// On .NET (PowerShell 7) the handler is a SocketsHttpHandler, made by reflection since netstandard2.0 lacks it,
-    /// because only it has a connect timeout; on .NET Framework an HttpClientHandler.
+    /// PowerShell 7 only: the AWS SDK for .NET Framework sends through HttpWebRequest and has no per-client hook
+    /// (see <see cref="RemoteKmsBackend"/> for what Windows PowerShell says instead).
     /// </summary>
     internal sealed class TlsHttpClientFactory : HttpClientFactory
     {
@@ -37,24 +37,12 @@ namespace KmsTools.Remote
 
         public override HttpClient CreateHttpClient(IClientConfig clientConfig)
         {
-            RemoteCertificateValidationCallback validate = Validate;
-            Type socketsHandler = Type.GetType("System.Net.Http.SocketsHttpHandler, System.Net.Http", throwOnError: false);
-            if (socketsHandler != null)
-            {
-                var handler = (HttpMessageHandler)Activator.CreateInstance(socketsHandler);
-                if (_options.ConnectTimeout != null)
-                    socketsHandler.GetProperty("ConnectTimeout").SetValue(handler, _options.ConnectTimeout.Value);
-                if (_options.NoVerifySsl || _trustedRoots != null)
-                {
-                    object ssl = socketsHandler.GetProperty("SslOptions").GetValue(handler);
-                    ssl.GetType().GetProperty("RemoteCertificateValidationCallback").SetValue(ssl, validate);
-                }
-                return new HttpClient(handler);
-            }
-            var fallback = new HttpClientHandler();
-            if (_options.NoVerifySsl || _trustedRoots != null)
-                fallback.ServerCertificateCustomValidationCallback = (request, certificate, chain, errors) => validate(request, certificate, chain, errors);
-            return new HttpClient(fallback);
+            bool customValidation = _options.NoVerifySsl || _trustedRoots != null;
+            // Only SocketsHttpHandler has a connect timeout.
+            var handler = new SocketsHttpHandler();
+            if (_options.ConnectTimeout != null) handler.ConnectTimeout = _options.ConnectTimeout.Value;
+            if (customValidation) handler.SslOptions.RemoteCertificateValidationCallback = Validate;
+            return new HttpClient(handler);
         }
 
         public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
@@ -81,3 +69,4 @@ namespace KmsTools.Remote
         }
     }
 }
+#endif

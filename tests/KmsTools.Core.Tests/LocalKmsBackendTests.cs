@@ -43,17 +43,33 @@ namespace KmsTools.Tests
             }
         }
 
-        [Fact]
-        public void ResponseDecryptsToAPrivateKeyMatchingThePublicKey()
+        // Every spec end to end (generation, sealing, Decrypt): on Mono this is the proof that each platform
+        // primitive Windows PowerShell's runtime may lack falls back to BouncyCastle.
+        [Theory]
+        [InlineData("ECC_NIST_P256", "us-east-1")]
+        [InlineData("ECC_NIST_P384", "us-east-1")]
+        [InlineData("ECC_NIST_P521", "us-east-1")]
+        [InlineData("ECC_SECG_P256K1", "us-east-1")]
+        [InlineData("ECC_NIST_EDWARDS25519", "us-east-1")]
+        [InlineData("SM2", "cn-north-1")]
+        [InlineData("RSA_2048", "us-east-1")]
+        [InlineData("RSA_3072", "us-east-1")]
+        [InlineData("RSA_4096", "us-east-1")]
+        public void ResponseDecryptsToAPrivateKeyMatchingThePublicKey(string spec, string region)
         {
-            var context = new Dictionary<string, string> { ["purpose"] = "test" };
-            var pair = Generate("alias/test", "ECC_NIST_P384", context);
-            var decrypted = _store.Kms.Decrypt(new DecryptRequest { CiphertextBlob = pair.PrivateKeyCiphertextBlob, EncryptionContext = context });
-            Assert.Equal(pair.PublicKey, KeyPairGenerator.PublicKeyInfoOf(decrypted.Plaintext));
-            Assert.Equal(_key.Arn, decrypted.KeyId);
-            Assert.Equal("SYMMETRIC_DEFAULT", decrypted.EncryptionAlgorithm);
-            Assert.Equal(pair.KeyMaterialId, decrypted.KeyMaterialId);
-            Assert.Equal(context, pair.EncryptionContext);
+            using (var store = new TestStore(region))
+            {
+                KeyMetadata key = store.NewSymmetricKey();
+                var context = new Dictionary<string, string> { ["purpose"] = "test" };
+                var pair = store.Kms.GenerateDataKeyPairWithoutPlaintext(new GenerateDataKeyPairWithoutPlaintextRequest { KeyId = key.KeyId, KeyPairSpec = spec, EncryptionContext = context });
+                var decrypted = store.Kms.Decrypt(new DecryptRequest { CiphertextBlob = pair.PrivateKeyCiphertextBlob, EncryptionContext = context });
+                Assert.Equal(pair.PublicKey, KeyPairGenerator.PublicKeyInfoOf(decrypted.Plaintext));
+                Assert.Equal(key.Arn, decrypted.KeyId);
+                Assert.Equal("SYMMETRIC_DEFAULT", decrypted.EncryptionAlgorithm);
+                Assert.Equal(pair.KeyMaterialId, decrypted.KeyMaterialId);
+                Assert.Equal(context, pair.EncryptionContext);
+                Assert.Equal(spec, pair.KeyPairSpec);
+            }
         }
 
         [Fact]
@@ -230,10 +246,10 @@ namespace KmsTools.Tests
             string keys = Path.Combine(_store.Home, "store-v1", "111122223333", "us-east-1", "keys");
             string metadata = File.ReadAllText(Path.Combine(keys, _key.KeyId + ".json"));
             Assert.DoesNotContain("Material\"", metadata);
-            if (!OperatingSystem.IsWindows())
+            if (!TestStore.IsWindows)
             {
-                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(keys, _key.KeyId + ".key")));
-                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(keys));
+                Assert.Equal("600", TestStore.UnixMode(Path.Combine(keys, _key.KeyId + ".key")));
+                Assert.Equal("700", TestStore.UnixMode(keys));
             }
         }
 

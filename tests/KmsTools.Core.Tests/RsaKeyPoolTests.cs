@@ -5,6 +5,14 @@ using Xunit;
 
 namespace KmsTools.Tests
 {
+    /// <summary>The pool is process-wide: while these tests hold it, no other test may take RSA keys from it.</summary>
+    [CollectionDefinition(Name, DisableParallelization = true)]
+    public sealed class RsaKeyPoolCollection
+    {
+        public const string Name = "RSA key pool (process-wide state)";
+    }
+
+    [Collection(RsaKeyPoolCollection.Name)]
     public class RsaKeyPoolTests
     {
         private static void WaitFor(Func<bool> condition)

@@ -31,6 +31,20 @@ namespace KmsTools.Tests
             Kms.Store.ReplaceKey(record);
         }
 
+        public static bool IsWindows => System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows);
+
+        /// <summary>A file's permission bits in octal ("600"), as stat(1) prints them: the same on .NET and on Mono.</summary>
+        public static string UnixMode(string path)
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("stat", "-c %a \"" + path + "\"") { RedirectStandardOutput = true, UseShellExecute = false };
+            using (var stat = System.Diagnostics.Process.Start(start))
+            {
+                string mode = stat.StandardOutput.ReadToEnd().Trim();
+                stat.WaitForExit();
+                return mode;
+            }
+        }
+
         public void Dispose()
         {
             try { Directory.Delete(Home, true); } catch (IOException) { }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using KmsTools.Model;
 using Org.BouncyCastle.Asn1;
@@ -42,7 +43,10 @@ namespace KmsTools.Crypto
     public static class KeyPairGenerator
     {
         private static readonly SecureRandom Random = new SecureRandom();
-        private static readonly Lazy<bool> PlatformHasSecp256k1 = new Lazy<bool>(ProbeSecp256k1);
+
+        // Curves the platform turned out not to generate here (OpenSSL without secp256k1, Mono's missing ECDsa):
+        // learnt at first use, after which BouncyCastle serves them.
+        private static readonly ConcurrentDictionary<string, bool> PlatformLacks = new ConcurrentDictionary<string, bool>();
 
         public static GeneratedKeyPair Generate(string spec)
         {
@@ -51,13 +55,10 @@ namespace KmsTools.Crypto
                 case DataKeyPairSpec.RSA_2048: return GenerateRsa(2048);
                 case DataKeyPairSpec.RSA_3072: return GenerateRsa(3072);
                 case DataKeyPairSpec.RSA_4096: return GenerateRsa(4096);
-                case DataKeyPairSpec.ECC_NIST_P256: return GeneratePlatformEc(ECCurve.NamedCurves.nistP256, SecObjectIdentifiers.SecP256r1);
-                case DataKeyPairSpec.ECC_NIST_P384: return GeneratePlatformEc(ECCurve.NamedCurves.nistP384, SecObjectIdentifiers.SecP384r1);
-                case DataKeyPairSpec.ECC_NIST_P521: return GeneratePlatformEc(ECCurve.NamedCurves.nistP521, SecObjectIdentifiers.SecP521r1);
-                case DataKeyPairSpec.ECC_SECG_P256K1:
-                    return PlatformHasSecp256k1.Value
-                        ? GeneratePlatformEc(ECCurve.CreateFromValue(SecObjectIdentifiers.SecP256k1.Id), SecObjectIdentifiers.SecP256k1)
-                        : GenerateBouncyCastleEc(SecObjectIdentifiers.SecP256k1, SecNamedCurves.GetByOid(SecObjectIdentifiers.SecP256k1));
+                case DataKeyPairSpec.ECC_NIST_P256: return GenerateEc(SecObjectIdentifiers.SecP256r1);
+                case DataKeyPairSpec.ECC_NIST_P384: return GenerateEc(SecObjectIdentifiers.SecP384r1);
+                case DataKeyPairSpec.ECC_NIST_P521: return GenerateEc(SecObjectIdentifiers.SecP521r1);
+                case DataKeyPairSpec.ECC_SECG_P256K1: return GenerateEc(SecObjectIdentifiers.SecP256k1);
                 case DataKeyPairSpec.SM2:
                     return GenerateBouncyCastleEc(GMObjectIdentifiers.sm2p256v1, GMNamedCurves.GetByOid(GMObjectIdentifiers.sm2p256v1));
                 case DataKeyPairSpec.ECC_NIST_EDWARDS25519: return GenerateEd25519();
@@ -67,13 +68,42 @@ namespace KmsTools.Crypto
 
         private static GeneratedKeyPair GenerateRsa(int bits)
         {
-            if (!RsaKeyPool.TryTake(bits, out RSAParameters p))
-                using (var rsa = RSA.Create())
-                {
-                    rsa.KeySize = bits;
-                    p = rsa.ExportParameters(true);
-                }
+            if (!RsaKeyPool.TryTake(bits, out RSAParameters p)) p = NewRsaParameters(bits);
             return EncodeRsa(p);
+        }
+
+        private static volatile bool _platformRsaFails;
+
+        /// <summary>
+        /// A fresh RSA key's parameters (the caller zeroes the private ones): the platform's, unless it fails or,
+        /// as Mono's RSA.Create(bits) does, quietly makes a key of another size; then BouncyCastle's.
+        /// </summary>
+        internal static RSAParameters NewRsaParameters(int bits)
+        {
+            if (!_platformRsaFails)
+            {
+                try
+                {
+                    RSAParameters p;
+                    using (RSA rsa = RSA.Create(bits))
+                        p = rsa.ExportParameters(true);
+                    if (p.Modulus != null && p.Modulus.Length * 8 == bits) return p;
+                    SecureBytes.Clear(p.D, p.P, p.Q, p.DP, p.DQ, p.InverseQ);
+                }
+                catch (Exception e) when (e is CryptographicException || e is PlatformNotSupportedException || e is NotImplementedException)
+                {
+                }
+                _platformRsaFails = true;
+            }
+            var generator = new RsaKeyPairGenerator();
+            generator.Init(new RsaKeyGenerationParameters(BcBigInteger.ValueOf(65537), Random, bits, 100));
+            var key = (RsaPrivateCrtKeyParameters)generator.GenerateKeyPair().Private;
+            return new RSAParameters
+            {
+                Modulus = key.Modulus.ToByteArrayUnsigned(), Exponent = key.PublicExponent.ToByteArrayUnsigned(),
+                D = key.Exponent.ToByteArrayUnsigned(), P = key.P.ToByteArrayUnsigned(), Q = key.Q.ToByteArrayUnsigned(),
+                DP = key.DP.ToByteArrayUnsigned(), DQ = key.DQ.ToByteArrayUnsigned(), InverseQ = key.QInv.ToByteArrayUnsigned(),
+            };
         }
 
         /// <summary>DER-encodes an RSA key (SPKI and PKCS#8) and zeroes its private parameters.</summary>
@@ -94,11 +124,37 @@ namespace KmsTools.Crypto
             }
         }
 
-        private static GeneratedKeyPair GeneratePlatformEc(ECCurve curve, DerObjectIdentifier curveOid)
+        /// <summary>A key pair on a named curve: the platform's where it generates that curve here, else BouncyCastle's.</summary>
+        private static GeneratedKeyPair GenerateEc(DerObjectIdentifier curveOid)
         {
-            ECParameters p;
-            using (var ec = ECDsa.Create(curve))
-                p = ec.ExportParameters(true);
+            if (!PlatformLacks.ContainsKey(curveOid.Id))
+            {
+                try
+                {
+                    ECParameters p;
+                    using (var ec = ECDsa.Create(PlatformCurve(curveOid)))
+                        p = ec.ExportParameters(true);
+                    return EncodePlatformEc(p, curveOid);
+                }
+                catch (Exception e) when (e is CryptographicException || e is PlatformNotSupportedException || e is NotSupportedException
+                                          || e is NotImplementedException || e is EntryPointNotFoundException)
+                {
+                    PlatformLacks[curveOid.Id] = true;
+                }
+            }
+            return GenerateBouncyCastleEc(curveOid, ECNamedCurveTable.GetByOid(curveOid));
+        }
+
+        private static ECCurve PlatformCurve(DerObjectIdentifier curveOid)
+        {
+            if (curveOid.Equals(SecObjectIdentifiers.SecP256r1)) return ECCurve.NamedCurves.nistP256;
+            if (curveOid.Equals(SecObjectIdentifiers.SecP384r1)) return ECCurve.NamedCurves.nistP384;
+            if (curveOid.Equals(SecObjectIdentifiers.SecP521r1)) return ECCurve.NamedCurves.nistP521;
+            return ECCurve.CreateFromValue(curveOid.Id);
+        }
+
+        private static GeneratedKeyPair EncodePlatformEc(ECParameters p, DerObjectIdentifier curveOid)
+        {
             try
             {
                 var point = new byte[1 + p.Q.X.Length + p.Q.Y.Length];
@@ -152,20 +208,6 @@ namespace KmsTools.Crypto
             PrivateKeyInfoFactory.CreatePrivateKeyInfo(pair.Private).GetDerEncoded());
 
         private static BcBigInteger Positive(byte[] bigEndian) => new BcBigInteger(1, bigEndian);
-
-        private static bool ProbeSecp256k1()
-        {
-            try
-            {
-                using (var ec = ECDsa.Create(ECCurve.CreateFromValue(SecObjectIdentifiers.SecP256k1.Id)))
-                    ec.ExportParameters(false);
-                return true;
-            }
-            catch (Exception e) when (e is CryptographicException || e is PlatformNotSupportedException || e is NotSupportedException)
-            {
-                return false;
-            }
-        }
 
         /// <summary>The DER SubjectPublicKeyInfo that belongs to a DER PKCS#8 private key (any spec here).</summary>
         public static byte[] PublicKeyInfoOf(byte[] privateKeyPkcs8)

@@ -48,15 +48,11 @@ namespace KmsTools.Crypto
             if (_depth == 0 || Refilling.TryAdd(bits, 1) == false) return;
             Task.Run(() =>
             {
+                var queue = Pools.GetOrAdd(bits, _ => new ConcurrentQueue<RSAParameters>());
                 try
                 {
-                    var queue = Pools.GetOrAdd(bits, _ => new ConcurrentQueue<RSAParameters>());
                     while (_depth > 0 && queue.Count < _depth)
-                        using (var rsa = RSA.Create())
-                        {
-                            rsa.KeySize = bits;
-                            queue.Enqueue(rsa.ExportParameters(true));
-                        }
+                        queue.Enqueue(KeyPairGenerator.NewRsaParameters(bits));
                 }
                 finally
                 {
@@ -64,6 +60,9 @@ namespace KmsTools.Crypto
                     // The pool was turned off while a key was being made: nothing stays behind.
                     if (_depth == 0) Clear();
                 }
+                // A TryTake between the loop's last count check and the flag's removal found the flag still set and
+                // started nothing: look again now that the flag is gone, or that take would never be replaced.
+                if (_depth > 0 && queue.Count < _depth) Refill(bits);
             });
         }
 

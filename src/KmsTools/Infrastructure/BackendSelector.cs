@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using KmsTools.Cli;
 using KmsTools.Local;
 
 namespace KmsTools.Infrastructure
@@ -51,8 +52,9 @@ namespace KmsTools.Infrastructure
             }
             if (endpoint != null && !IsHttpUrl(endpoint))
                 throw new KmsException(KmsErrorCodes.Validation, $"Invalid endpoint: {endpoint}. Give a URL such as https://kms.us-east-1.amazonaws.com or http://127.0.0.1:5000.", "EndpointUrl");
-            return CreateRemote(new RemoteKmsOptions
+            return CreateRemote(new Remote.RemoteKmsOptions
             {
+                ProfileInConfigFile = profileSettings.Count > 0,
                 EndpointUrl = endpoint,
                 Region = AwsRegion.Resolve(settings.Region, profileRegion),
                 Profile = settings.Profile ?? profile,
@@ -67,7 +69,7 @@ namespace KmsTools.Infrastructure
 
         // Kept apart so that the JIT loads KmsTools.Remote, and with it the AWS SDK, only when this runs.
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static IKmsBackend CreateRemote(RemoteKmsOptions options) => new Remote.RemoteKmsBackend(options);
+        private static IKmsBackend CreateRemote(Remote.RemoteKmsOptions options) => new Remote.RemoteKmsBackend(options);
 
         // The CLI's 0 means "no timeout".
         private static TimeSpan? Seconds(int? seconds) =>

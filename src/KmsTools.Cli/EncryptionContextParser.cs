@@ -5,7 +5,7 @@ using System.Text;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
-namespace KmsTools
+namespace KmsTools.Cli
 {
     /// <summary>
     /// Turns what users type for an encryption context into the string-to-string map KMS wants: a dictionary

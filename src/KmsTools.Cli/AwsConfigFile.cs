@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 
-namespace KmsTools
+namespace KmsTools.Cli
 {
     /// <summary>
     /// The settings of one profile in the AWS config file ($AWS_CONFIG_FILE, else ~/.aws/config) that decide where

@@ -1,6 +1,6 @@
 using System;
 
-namespace KmsTools
+namespace KmsTools.Remote
 {
     /// <summary>How to reach a remote KMS endpoint (AWS KMS or anything that speaks its JSON 1.1 protocol): the CLI's global options.</summary>
     public sealed class RemoteKmsOptions
@@ -11,6 +11,9 @@ namespace KmsTools
 
         /// <summary>The named profile of the AWS config and credentials files (--profile); null means the SDK's default chain.</summary>
         public string Profile { get; set; }
+
+        /// <summary>Whether the AWS config file has a section for <see cref="Profile"/> (one that only says where to go, say).</summary>
+        public bool ProfileInConfigFile { get; set; }
         public bool NoVerifySsl { get; set; }
         public string CaBundle { get; set; }
         public TimeSpan? ReadTimeout { get; set; }

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Generic;
+using KmsTools.Cli;
 using Xunit;
 
 namespace KmsTools.Tests
