@@ -7,6 +7,7 @@
     Copyright            = '(c) KmsTools contributors. MIT License.'
     Description          = 'KMS data keys from PowerShell: New-KmsDataKeyPairWithoutPlaintext and the related KMS operations, on an embedded local KMS engine with a durable key store, or on a remote KMS endpoint.'
     PowerShellVersion    = '5.1'
+    TypesToProcess       = @('KmsTools.types.ps1xml')
     FormatsToProcess     = @('KmsTools.format.ps1xml')
     CmdletsToExport      = @(
         'New-KmsDataKeyPairWithoutPlaintext'

@@ -215,7 +215,7 @@ function Invoke-Package {
     $target = Join-Path $Out "package/KmsTools/$($manifest.ModuleVersion)"
     if (Test-Path $target) { Remove-Item $target -Recurse -Force }
     New-Item -ItemType Directory -Path $target -Force | Out-Null
-    Copy-Item (Join-Path $Root 'KmsTools.psd1'), (Join-Path $Root 'KmsTools.psm1'), (Join-Path $Root 'KmsTools.format.ps1xml') -Destination $target
+    Copy-Item (Join-Path $Root 'KmsTools.psd1'), (Join-Path $Root 'KmsTools.psm1'), (Join-Path $Root 'KmsTools.types.ps1xml'), (Join-Path $Root 'KmsTools.format.ps1xml') -Destination $target
     Copy-Item $Bin -Destination $target -Recurse
     if (Test-Path (Join-Path $Root 'en-US')) { Copy-Item (Join-Path $Root 'en-US') -Destination $target -Recurse }
     Write-Host "Module laid out in $target"

@@ -50,7 +50,7 @@ Describe 'New-KmsDataKeyPair' {
 
     It 'offers the private key as PKCS#8 PEM, and the default view shows only its length' {
         $pair = $Pairs['ECC_NIST_P256']
-        $pair.PrivateKeyPem | Should -Match '^-----BEGIN PRIVATE KEY-----\n'
+        $pair.GetPrivateKeyPem() | Should -Match '^-----BEGIN PRIVATE KEY-----\n'
         $view = $pair | Out-String
         $view | Should -Match 'PrivateKeyPlaintext\s+: \d+ bytes \(hidden'
         $view | Should -Not -Match 'BEGIN PRIVATE KEY'

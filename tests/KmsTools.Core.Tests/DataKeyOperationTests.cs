@@ -85,7 +85,7 @@ namespace KmsTools.Tests
             var pair = _store.Kms.GenerateDataKeyPair(new GenerateDataKeyPairRequest { KeyId = "alias/data", KeyPairSpec = "ECC_NIST_P256" });
             Assert.Equal(pair.PublicKey, KeyPairGenerator.PublicKeyInfoOf(pair.PrivateKeyPlaintext));
             Assert.Equal(pair.PrivateKeyPlaintext, _store.Kms.Decrypt(new DecryptRequest { CiphertextBlob = pair.PrivateKeyCiphertextBlob }).Plaintext);
-            Assert.StartsWith("-----BEGIN PRIVATE KEY-----\n", pair.PrivateKeyPem);
+            Assert.StartsWith("-----BEGIN PRIVATE KEY-----\n", pair.GetPrivateKeyPem());
         }
 
         [Fact]

@@ -31,8 +31,13 @@ namespace KmsTools.Model
         [JsonIgnore] public string PrivateKeyCiphertextBlobBase64 =>
             PrivateKeyCiphertextBlob == null ? null : Convert.ToBase64String(PrivateKeyCiphertextBlob);
 
-        /// <summary>The private key as PKCS#8 PEM ("PRIVATE KEY"). A secret: made on request, never shown by default views.</summary>
-        [JsonIgnore] public string PrivateKeyPem => PrivateKeyPlaintext == null ? null : Pem.Encode(Pem.PrivateKeyLabel, PrivateKeyPlaintext);
+        [JsonIgnore] public int PrivateKeyPlaintextLength => PrivateKeyPlaintext?.Length ?? 0;
+
+        /// <summary>
+        /// The private key as PKCS#8 PEM ("PRIVATE KEY"). A secret, so a method and not a property: formatting
+        /// (default views, Format-List, out-of-band output, transcripts) enumerates properties, never calls methods.
+        /// </summary>
+        public string GetPrivateKeyPem() => PrivateKeyPlaintext == null ? null : Pem.Encode(Pem.PrivateKeyLabel, PrivateKeyPlaintext);
     }
 
     public sealed class GenerateDataKeyRequest
@@ -52,6 +57,8 @@ namespace KmsTools.Model
         public string KeyId { get; set; }
         public string KeyMaterialId { get; set; }
 
+        /// <summary>The plaintext's length: what default views show instead of the secret bytes.</summary>
+        [JsonIgnore] public int PlaintextLength => Plaintext?.Length ?? 0;
         [JsonIgnore] public Dictionary<string, string> EncryptionContext { get; set; }
         [JsonIgnore] public string CiphertextBlobBase64 => CiphertextBlob == null ? null : Convert.ToBase64String(CiphertextBlob);
     }
@@ -132,5 +139,8 @@ namespace KmsTools.Model
     public sealed class GenerateRandomResponse
     {
         public byte[] Plaintext { get; set; }
+
+        /// <summary>The random bytes' length: what default views show instead of the bytes.</summary>
+        [JsonIgnore] public int PlaintextLength => Plaintext?.Length ?? 0;
     }
 }
