@@ -1,10 +1,13 @@
+using System.Threading;
 using KmsTools.Model;
 
 namespace KmsTools
 {
     /// <summary>
     /// One method per KMS operation, named as in the API model. The local engine and the remote
-    /// client both implement it, so callers never know which one answers. Failures are <see cref="KmsException"/>.
+    /// client both implement it, so callers never know which one answers. Failures are <see cref="KmsException"/>;
+    /// a call whose token is cancelled (a stopped pipeline, Ctrl+C) ends promptly with OperationCanceledException,
+    /// leaving nothing behind (slow work such as RSA generation is abandoned and its result zeroed).
     /// </summary>
     public interface IKmsBackend
     {
@@ -13,34 +16,34 @@ namespace KmsTools
 
         string Region { get; }
 
-        GenerateDataKeyPairWithoutPlaintextResponse GenerateDataKeyPairWithoutPlaintext(GenerateDataKeyPairWithoutPlaintextRequest request);
-        GenerateDataKeyPairResponse GenerateDataKeyPair(GenerateDataKeyPairRequest request);
-        GenerateDataKeyResponse GenerateDataKey(GenerateDataKeyRequest request);
-        GenerateDataKeyWithoutPlaintextResponse GenerateDataKeyWithoutPlaintext(GenerateDataKeyWithoutPlaintextRequest request);
-        EncryptResponse Encrypt(EncryptRequest request);
-        DecryptResponse Decrypt(DecryptRequest request);
-        ReEncryptResponse ReEncrypt(ReEncryptRequest request);
-        GenerateRandomResponse GenerateRandom(GenerateRandomRequest request);
-        CreateKeyResponse CreateKey(CreateKeyRequest request);
-        DescribeKeyResponse DescribeKey(DescribeKeyRequest request);
-        ListKeysResponse ListKeys(ListKeysRequest request);
-        void CreateAlias(CreateAliasRequest request);
-        ListAliasesResponse ListAliases(ListAliasesRequest request);
-        void UpdateAlias(UpdateAliasRequest request);
-        void DeleteAlias(DeleteAliasRequest request);
-        void UpdateKeyDescription(UpdateKeyDescriptionRequest request);
-        void EnableKey(EnableKeyRequest request);
-        void DisableKey(DisableKeyRequest request);
-        ScheduleKeyDeletionResponse ScheduleKeyDeletion(ScheduleKeyDeletionRequest request);
-        CancelKeyDeletionResponse CancelKeyDeletion(CancelKeyDeletionRequest request);
-        void EnableKeyRotation(EnableKeyRotationRequest request);
-        void DisableKeyRotation(DisableKeyRotationRequest request);
-        GetKeyRotationStatusResponse GetKeyRotationStatus(GetKeyRotationStatusRequest request);
-        RotateKeyOnDemandResponse RotateKeyOnDemand(RotateKeyOnDemandRequest request);
-        ListKeyRotationsResponse ListKeyRotations(ListKeyRotationsRequest request);
-        void TagResource(TagResourceRequest request);
-        void UntagResource(UntagResourceRequest request);
-        ListResourceTagsResponse ListResourceTags(ListResourceTagsRequest request);
-        GetPublicKeyResponse GetPublicKey(GetPublicKeyRequest request);
+        GenerateDataKeyPairWithoutPlaintextResponse GenerateDataKeyPairWithoutPlaintext(GenerateDataKeyPairWithoutPlaintextRequest request, CancellationToken cancellationToken = default);
+        GenerateDataKeyPairResponse GenerateDataKeyPair(GenerateDataKeyPairRequest request, CancellationToken cancellationToken = default);
+        GenerateDataKeyResponse GenerateDataKey(GenerateDataKeyRequest request, CancellationToken cancellationToken = default);
+        GenerateDataKeyWithoutPlaintextResponse GenerateDataKeyWithoutPlaintext(GenerateDataKeyWithoutPlaintextRequest request, CancellationToken cancellationToken = default);
+        EncryptResponse Encrypt(EncryptRequest request, CancellationToken cancellationToken = default);
+        DecryptResponse Decrypt(DecryptRequest request, CancellationToken cancellationToken = default);
+        ReEncryptResponse ReEncrypt(ReEncryptRequest request, CancellationToken cancellationToken = default);
+        GenerateRandomResponse GenerateRandom(GenerateRandomRequest request, CancellationToken cancellationToken = default);
+        CreateKeyResponse CreateKey(CreateKeyRequest request, CancellationToken cancellationToken = default);
+        DescribeKeyResponse DescribeKey(DescribeKeyRequest request, CancellationToken cancellationToken = default);
+        ListKeysResponse ListKeys(ListKeysRequest request, CancellationToken cancellationToken = default);
+        void CreateAlias(CreateAliasRequest request, CancellationToken cancellationToken = default);
+        ListAliasesResponse ListAliases(ListAliasesRequest request, CancellationToken cancellationToken = default);
+        void UpdateAlias(UpdateAliasRequest request, CancellationToken cancellationToken = default);
+        void DeleteAlias(DeleteAliasRequest request, CancellationToken cancellationToken = default);
+        void UpdateKeyDescription(UpdateKeyDescriptionRequest request, CancellationToken cancellationToken = default);
+        void EnableKey(EnableKeyRequest request, CancellationToken cancellationToken = default);
+        void DisableKey(DisableKeyRequest request, CancellationToken cancellationToken = default);
+        ScheduleKeyDeletionResponse ScheduleKeyDeletion(ScheduleKeyDeletionRequest request, CancellationToken cancellationToken = default);
+        CancelKeyDeletionResponse CancelKeyDeletion(CancelKeyDeletionRequest request, CancellationToken cancellationToken = default);
+        void EnableKeyRotation(EnableKeyRotationRequest request, CancellationToken cancellationToken = default);
+        void DisableKeyRotation(DisableKeyRotationRequest request, CancellationToken cancellationToken = default);
+        GetKeyRotationStatusResponse GetKeyRotationStatus(GetKeyRotationStatusRequest request, CancellationToken cancellationToken = default);
+        RotateKeyOnDemandResponse RotateKeyOnDemand(RotateKeyOnDemandRequest request, CancellationToken cancellationToken = default);
+        ListKeyRotationsResponse ListKeyRotations(ListKeyRotationsRequest request, CancellationToken cancellationToken = default);
+        void TagResource(TagResourceRequest request, CancellationToken cancellationToken = default);
+        void UntagResource(UntagResourceRequest request, CancellationToken cancellationToken = default);
+        ListResourceTagsResponse ListResourceTags(ListResourceTagsRequest request, CancellationToken cancellationToken = default);
+        GetPublicKeyResponse GetPublicKey(GetPublicKeyRequest request, CancellationToken cancellationToken = default);
     }
 }

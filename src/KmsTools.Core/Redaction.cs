@@ -42,5 +42,14 @@ namespace KmsTools
             }
             return text.Append("}").ToString();
         }
+
+        /// <summary>Zeroes every secret byte[] member (Plaintext, PrivateKeyPlaintext) of a result nobody will see.</summary>
+        public static void ZeroSecrets(object value)
+        {
+            if (value == null) return;
+            foreach (PropertyInfo property in value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+                if (IsSecret(property.Name) && property.PropertyType == typeof(byte[]) && property.GetIndexParameters().Length == 0)
+                    Crypto.SecureBytes.Clear((byte[])property.GetValue(value));
+        }
     }
 }

@@ -83,104 +83,104 @@ namespace KmsTools.Remote
             }
         }
 
-        public GenerateDataKeyPairWithoutPlaintextResponse GenerateDataKeyPairWithoutPlaintext(GenerateDataKeyPairWithoutPlaintextRequest request) =>
+        public GenerateDataKeyPairWithoutPlaintextResponse GenerateDataKeyPairWithoutPlaintext(GenerateDataKeyPairWithoutPlaintextRequest request, CancellationToken cancellationToken = default) =>
             WithContext(Call<Sdk.GenerateDataKeyPairWithoutPlaintextRequest, Sdk.GenerateDataKeyPairWithoutPlaintextResponse, GenerateDataKeyPairWithoutPlaintextResponse>(
-                "GenerateDataKeyPairWithoutPlaintext", request, _client.GenerateDataKeyPairWithoutPlaintextAsync), request.EncryptionContext, (r, c) => r.EncryptionContext = c);
+                "GenerateDataKeyPairWithoutPlaintext", request, _client.GenerateDataKeyPairWithoutPlaintextAsync, cancellationToken), request.EncryptionContext, (r, c) => r.EncryptionContext = c);
 
-        public GenerateDataKeyPairResponse GenerateDataKeyPair(GenerateDataKeyPairRequest request) =>
+        public GenerateDataKeyPairResponse GenerateDataKeyPair(GenerateDataKeyPairRequest request, CancellationToken cancellationToken = default) =>
             WithContext(Call<Sdk.GenerateDataKeyPairRequest, Sdk.GenerateDataKeyPairResponse, GenerateDataKeyPairResponse>(
-                "GenerateDataKeyPair", request, _client.GenerateDataKeyPairAsync), request.EncryptionContext, (r, c) => r.EncryptionContext = c);
+                "GenerateDataKeyPair", request, _client.GenerateDataKeyPairAsync, cancellationToken), request.EncryptionContext, (r, c) => r.EncryptionContext = c);
 
-        public GenerateDataKeyResponse GenerateDataKey(GenerateDataKeyRequest request) =>
+        public GenerateDataKeyResponse GenerateDataKey(GenerateDataKeyRequest request, CancellationToken cancellationToken = default) =>
             WithContext(Call<Sdk.GenerateDataKeyRequest, Sdk.GenerateDataKeyResponse, GenerateDataKeyResponse>(
-                "GenerateDataKey", request, _client.GenerateDataKeyAsync), request.EncryptionContext, (r, c) => r.EncryptionContext = c);
+                "GenerateDataKey", request, _client.GenerateDataKeyAsync, cancellationToken), request.EncryptionContext, (r, c) => r.EncryptionContext = c);
 
-        public GenerateDataKeyWithoutPlaintextResponse GenerateDataKeyWithoutPlaintext(GenerateDataKeyWithoutPlaintextRequest request) =>
+        public GenerateDataKeyWithoutPlaintextResponse GenerateDataKeyWithoutPlaintext(GenerateDataKeyWithoutPlaintextRequest request, CancellationToken cancellationToken = default) =>
             WithContext(Call<Sdk.GenerateDataKeyWithoutPlaintextRequest, Sdk.GenerateDataKeyWithoutPlaintextResponse, GenerateDataKeyWithoutPlaintextResponse>(
-                "GenerateDataKeyWithoutPlaintext", request, _client.GenerateDataKeyWithoutPlaintextAsync), request.EncryptionContext, (r, c) => r.EncryptionContext = c);
+                "GenerateDataKeyWithoutPlaintext", request, _client.GenerateDataKeyWithoutPlaintextAsync, cancellationToken), request.EncryptionContext, (r, c) => r.EncryptionContext = c);
 
-        public EncryptResponse Encrypt(EncryptRequest request) =>
-            WithContext(Call<Sdk.EncryptRequest, Sdk.EncryptResponse, EncryptResponse>("Encrypt", request, _client.EncryptAsync),
+        public EncryptResponse Encrypt(EncryptRequest request, CancellationToken cancellationToken = default) =>
+            WithContext(Call<Sdk.EncryptRequest, Sdk.EncryptResponse, EncryptResponse>("Encrypt", request, _client.EncryptAsync, cancellationToken),
                 request.EncryptionContext, (r, c) => r.EncryptionContext = c);
 
-        public DecryptResponse Decrypt(DecryptRequest request) =>
-            Call<Sdk.DecryptRequest, Sdk.DecryptResponse, DecryptResponse>("Decrypt", request, _client.DecryptAsync);
+        public DecryptResponse Decrypt(DecryptRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.DecryptRequest, Sdk.DecryptResponse, DecryptResponse>("Decrypt", request, _client.DecryptAsync, cancellationToken);
 
-        public ReEncryptResponse ReEncrypt(ReEncryptRequest request) =>
-            WithContext(Call<Sdk.ReEncryptRequest, Sdk.ReEncryptResponse, ReEncryptResponse>("ReEncrypt", request, _client.ReEncryptAsync),
+        public ReEncryptResponse ReEncrypt(ReEncryptRequest request, CancellationToken cancellationToken = default) =>
+            WithContext(Call<Sdk.ReEncryptRequest, Sdk.ReEncryptResponse, ReEncryptResponse>("ReEncrypt", request, _client.ReEncryptAsync, cancellationToken),
                 request.DestinationEncryptionContext, (r, c) => r.EncryptionContext = c);
 
-        public GenerateRandomResponse GenerateRandom(GenerateRandomRequest request) =>
-            Call<Sdk.GenerateRandomRequest, Sdk.GenerateRandomResponse, GenerateRandomResponse>("GenerateRandom", request, _client.GenerateRandomAsync);
+        public GenerateRandomResponse GenerateRandom(GenerateRandomRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.GenerateRandomRequest, Sdk.GenerateRandomResponse, GenerateRandomResponse>("GenerateRandom", request, _client.GenerateRandomAsync, cancellationToken);
 
-        public CreateKeyResponse CreateKey(CreateKeyRequest request) =>
-            Call<Sdk.CreateKeyRequest, Sdk.CreateKeyResponse, CreateKeyResponse>("CreateKey", request, _client.CreateKeyAsync);
+        public CreateKeyResponse CreateKey(CreateKeyRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.CreateKeyRequest, Sdk.CreateKeyResponse, CreateKeyResponse>("CreateKey", request, _client.CreateKeyAsync, cancellationToken);
 
-        public DescribeKeyResponse DescribeKey(DescribeKeyRequest request) =>
-            Call<Sdk.DescribeKeyRequest, Sdk.DescribeKeyResponse, DescribeKeyResponse>("DescribeKey", request, _client.DescribeKeyAsync);
+        public DescribeKeyResponse DescribeKey(DescribeKeyRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.DescribeKeyRequest, Sdk.DescribeKeyResponse, DescribeKeyResponse>("DescribeKey", request, _client.DescribeKeyAsync, cancellationToken);
 
-        public ListKeysResponse ListKeys(ListKeysRequest request) =>
-            Call<Sdk.ListKeysRequest, Sdk.ListKeysResponse, ListKeysResponse>("ListKeys", request, _client.ListKeysAsync);
+        public ListKeysResponse ListKeys(ListKeysRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.ListKeysRequest, Sdk.ListKeysResponse, ListKeysResponse>("ListKeys", request, _client.ListKeysAsync, cancellationToken);
 
-        public void CreateAlias(CreateAliasRequest request) =>
-            Call<Sdk.CreateAliasRequest, Sdk.CreateAliasResponse, object>("CreateAlias", request, _client.CreateAliasAsync);
+        public void CreateAlias(CreateAliasRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.CreateAliasRequest, Sdk.CreateAliasResponse, object>("CreateAlias", request, _client.CreateAliasAsync, cancellationToken);
 
-        public ListAliasesResponse ListAliases(ListAliasesRequest request) =>
-            Call<Sdk.ListAliasesRequest, Sdk.ListAliasesResponse, ListAliasesResponse>("ListAliases", request, _client.ListAliasesAsync);
+        public ListAliasesResponse ListAliases(ListAliasesRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.ListAliasesRequest, Sdk.ListAliasesResponse, ListAliasesResponse>("ListAliases", request, _client.ListAliasesAsync, cancellationToken);
 
-        public void UpdateAlias(UpdateAliasRequest request) =>
-            Call<Sdk.UpdateAliasRequest, Sdk.UpdateAliasResponse, object>("UpdateAlias", request, _client.UpdateAliasAsync);
+        public void UpdateAlias(UpdateAliasRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.UpdateAliasRequest, Sdk.UpdateAliasResponse, object>("UpdateAlias", request, _client.UpdateAliasAsync, cancellationToken);
 
-        public void DeleteAlias(DeleteAliasRequest request) =>
-            Call<Sdk.DeleteAliasRequest, Sdk.DeleteAliasResponse, object>("DeleteAlias", request, _client.DeleteAliasAsync);
+        public void DeleteAlias(DeleteAliasRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.DeleteAliasRequest, Sdk.DeleteAliasResponse, object>("DeleteAlias", request, _client.DeleteAliasAsync, cancellationToken);
 
-        public void UpdateKeyDescription(UpdateKeyDescriptionRequest request) =>
-            Call<Sdk.UpdateKeyDescriptionRequest, Sdk.UpdateKeyDescriptionResponse, object>("UpdateKeyDescription", request, _client.UpdateKeyDescriptionAsync);
+        public void UpdateKeyDescription(UpdateKeyDescriptionRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.UpdateKeyDescriptionRequest, Sdk.UpdateKeyDescriptionResponse, object>("UpdateKeyDescription", request, _client.UpdateKeyDescriptionAsync, cancellationToken);
 
-        public void EnableKey(EnableKeyRequest request) =>
-            Call<Sdk.EnableKeyRequest, Sdk.EnableKeyResponse, object>("EnableKey", request, _client.EnableKeyAsync);
+        public void EnableKey(EnableKeyRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.EnableKeyRequest, Sdk.EnableKeyResponse, object>("EnableKey", request, _client.EnableKeyAsync, cancellationToken);
 
-        public void DisableKey(DisableKeyRequest request) =>
-            Call<Sdk.DisableKeyRequest, Sdk.DisableKeyResponse, object>("DisableKey", request, _client.DisableKeyAsync);
+        public void DisableKey(DisableKeyRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.DisableKeyRequest, Sdk.DisableKeyResponse, object>("DisableKey", request, _client.DisableKeyAsync, cancellationToken);
 
-        public ScheduleKeyDeletionResponse ScheduleKeyDeletion(ScheduleKeyDeletionRequest request) =>
-            Call<Sdk.ScheduleKeyDeletionRequest, Sdk.ScheduleKeyDeletionResponse, ScheduleKeyDeletionResponse>("ScheduleKeyDeletion", request, _client.ScheduleKeyDeletionAsync);
+        public ScheduleKeyDeletionResponse ScheduleKeyDeletion(ScheduleKeyDeletionRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.ScheduleKeyDeletionRequest, Sdk.ScheduleKeyDeletionResponse, ScheduleKeyDeletionResponse>("ScheduleKeyDeletion", request, _client.ScheduleKeyDeletionAsync, cancellationToken);
 
-        public CancelKeyDeletionResponse CancelKeyDeletion(CancelKeyDeletionRequest request) =>
-            Call<Sdk.CancelKeyDeletionRequest, Sdk.CancelKeyDeletionResponse, CancelKeyDeletionResponse>("CancelKeyDeletion", request, _client.CancelKeyDeletionAsync);
+        public CancelKeyDeletionResponse CancelKeyDeletion(CancelKeyDeletionRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.CancelKeyDeletionRequest, Sdk.CancelKeyDeletionResponse, CancelKeyDeletionResponse>("CancelKeyDeletion", request, _client.CancelKeyDeletionAsync, cancellationToken);
 
-        public void EnableKeyRotation(EnableKeyRotationRequest request) =>
-            Call<Sdk.EnableKeyRotationRequest, Sdk.EnableKeyRotationResponse, object>("EnableKeyRotation", request, _client.EnableKeyRotationAsync);
+        public void EnableKeyRotation(EnableKeyRotationRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.EnableKeyRotationRequest, Sdk.EnableKeyRotationResponse, object>("EnableKeyRotation", request, _client.EnableKeyRotationAsync, cancellationToken);
 
-        public void DisableKeyRotation(DisableKeyRotationRequest request) =>
-            Call<Sdk.DisableKeyRotationRequest, Sdk.DisableKeyRotationResponse, object>("DisableKeyRotation", request, _client.DisableKeyRotationAsync);
+        public void DisableKeyRotation(DisableKeyRotationRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.DisableKeyRotationRequest, Sdk.DisableKeyRotationResponse, object>("DisableKeyRotation", request, _client.DisableKeyRotationAsync, cancellationToken);
 
-        public GetKeyRotationStatusResponse GetKeyRotationStatus(GetKeyRotationStatusRequest request) =>
-            Call<Sdk.GetKeyRotationStatusRequest, Sdk.GetKeyRotationStatusResponse, GetKeyRotationStatusResponse>("GetKeyRotationStatus", request, _client.GetKeyRotationStatusAsync);
+        public GetKeyRotationStatusResponse GetKeyRotationStatus(GetKeyRotationStatusRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.GetKeyRotationStatusRequest, Sdk.GetKeyRotationStatusResponse, GetKeyRotationStatusResponse>("GetKeyRotationStatus", request, _client.GetKeyRotationStatusAsync, cancellationToken);
 
-        public RotateKeyOnDemandResponse RotateKeyOnDemand(RotateKeyOnDemandRequest request) =>
-            Call<Sdk.RotateKeyOnDemandRequest, Sdk.RotateKeyOnDemandResponse, RotateKeyOnDemandResponse>("RotateKeyOnDemand", request, _client.RotateKeyOnDemandAsync);
+        public RotateKeyOnDemandResponse RotateKeyOnDemand(RotateKeyOnDemandRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.RotateKeyOnDemandRequest, Sdk.RotateKeyOnDemandResponse, RotateKeyOnDemandResponse>("RotateKeyOnDemand", request, _client.RotateKeyOnDemandAsync, cancellationToken);
 
-        public ListKeyRotationsResponse ListKeyRotations(ListKeyRotationsRequest request) =>
-            Call<Sdk.ListKeyRotationsRequest, Sdk.ListKeyRotationsResponse, ListKeyRotationsResponse>("ListKeyRotations", request, _client.ListKeyRotationsAsync);
+        public ListKeyRotationsResponse ListKeyRotations(ListKeyRotationsRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.ListKeyRotationsRequest, Sdk.ListKeyRotationsResponse, ListKeyRotationsResponse>("ListKeyRotations", request, _client.ListKeyRotationsAsync, cancellationToken);
 
-        public void TagResource(TagResourceRequest request) =>
-            Call<Sdk.TagResourceRequest, Sdk.TagResourceResponse, object>("TagResource", request, _client.TagResourceAsync);
+        public void TagResource(TagResourceRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.TagResourceRequest, Sdk.TagResourceResponse, object>("TagResource", request, _client.TagResourceAsync, cancellationToken);
 
-        public void UntagResource(UntagResourceRequest request) =>
-            Call<Sdk.UntagResourceRequest, Sdk.UntagResourceResponse, object>("UntagResource", request, _client.UntagResourceAsync);
+        public void UntagResource(UntagResourceRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.UntagResourceRequest, Sdk.UntagResourceResponse, object>("UntagResource", request, _client.UntagResourceAsync, cancellationToken);
 
-        public ListResourceTagsResponse ListResourceTags(ListResourceTagsRequest request) =>
-            Call<Sdk.ListResourceTagsRequest, Sdk.ListResourceTagsResponse, ListResourceTagsResponse>("ListResourceTags", request, _client.ListResourceTagsAsync);
+        public ListResourceTagsResponse ListResourceTags(ListResourceTagsRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.ListResourceTagsRequest, Sdk.ListResourceTagsResponse, ListResourceTagsResponse>("ListResourceTags", request, _client.ListResourceTagsAsync, cancellationToken);
 
-        public GetPublicKeyResponse GetPublicKey(GetPublicKeyRequest request) =>
-            Call<Sdk.GetPublicKeyRequest, Sdk.GetPublicKeyResponse, GetPublicKeyResponse>("GetPublicKey", request, _client.GetPublicKeyAsync);
+        public GetPublicKeyResponse GetPublicKey(GetPublicKeyRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.GetPublicKeyRequest, Sdk.GetPublicKeyResponse, GetPublicKeyResponse>("GetPublicKey", request, _client.GetPublicKeyAsync, cancellationToken);
 
         public void Dispose() => _client.Dispose();
 
         /// <summary>One call: our request mapped to the SDK's, sent, its response mapped back, its failure turned into a KmsException.</summary>
         private TResponse Call<TSdkRequest, TSdkResponse, TResponse>(string operation, object request,
-            Func<TSdkRequest, CancellationToken, Task<TSdkResponse>> send)
+            Func<TSdkRequest, CancellationToken, Task<TSdkResponse>> send, CancellationToken cancellationToken)
             where TSdkRequest : AmazonWebServiceRequest, new()
             where TSdkResponse : AmazonWebServiceResponse
             where TResponse : class, new()
@@ -191,9 +191,13 @@ namespace KmsTools.Remote
             try
             {
                 // The SDK has only asynchronous calls on this target; a cmdlet thread has no synchronization context to deadlock.
-                TSdkResponse response = Task.Run(() => send(sdkRequest, CancellationToken.None)).GetAwaiter().GetResult();
+                TSdkResponse response = Task.Run(() => send(sdkRequest, cancellationToken), cancellationToken).GetAwaiter().GetResult();
                 _options.Trace?.Invoke($"HTTP {(int)response.HttpStatusCode} from {_endpoint} for {operation}");
                 return typeof(TResponse) == typeof(object) ? null : SdkMapper.Map<TResponse>(response);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw; // stopped by the caller (Ctrl+C): not a timeout
             }
             catch (AmazonServiceException e)
             {

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Linq;
+using System.Threading;
 using KmsTools.Cli;
 using KmsTools.Infrastructure;
 
@@ -12,9 +13,13 @@ namespace KmsTools.Commands
     /// What every KmsTools cmdlet shares: the AWS CLI's global options, choosing the backend, running one KMS
     /// operation per pipeline item, and turning KMS errors into ErrorRecords whose id is the KMS error name.
     /// </summary>
-    public abstract class KmsCmdlet : PSCmdlet
+    public abstract class KmsCmdlet : PSCmdlet, IDisposable
     {
+        private static int _openBackends;
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private readonly AheadQueue _ahead = new AheadQueue();
         private IKmsBackend _backend;
+        private bool _disposed;
 
         /// <summary>The AWS Region (--region). Default: $env:AWS_REGION, $env:AWS_DEFAULT_REGION, the profile's region, else us-east-1.</summary>
         [Parameter]
@@ -72,16 +77,56 @@ namespace KmsTools.Commands
                         NoVerifySsl = NoVerifySsl, CaBundle = CaBundle, ReadTimeoutSeconds = CliReadTimeout,
                         ConnectTimeoutSeconds = CliConnectTimeout, NoSignRequest = NoSignRequest, Trace = WriteDebug,
                     });
+                    Interlocked.Increment(ref _openBackends);
                     WriteVerbose("Using the " + _backend.Description + ".");
                 }
                 return _backend;
             }
         }
 
+        /// <summary>Cancelled when the pipeline stops (Ctrl+C, Select-Object -First, a terminating error): every backend call gets it.</summary>
+        internal CancellationToken StopToken => _stopping.Token;
+
+        /// <summary>Backends made by cmdlets of this process and not yet disposed (for tests of every exit path).</summary>
+        public static int OpenBackends => Volatile.Read(ref _openBackends);
+
+        /// <summary>Items computed ahead (RSA pairs) and neither written nor discarded yet, process-wide (for tests).</summary>
+        public static int PendingAheadItems => AheadQueue.Live;
+
+        /// <summary>Key materials the local engine holds in memory, not yet zeroed, process-wide (for tests).</summary>
+        public static int LiveKeyMaterials => Local.LocalKmsBackend.LiveKeyMaterials;
+
         protected override void EndProcessing()
         {
-            DrainAhead(0);
-            (_backend as IDisposable)?.Dispose();
+            DeliverAhead(0);
+            ReleaseBackend();
+        }
+
+        /// <summary>Ctrl+C or StopPipeline: calls in flight (the network, RSA generation) end now, not when they are done.</summary>
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        /// <summary>
+        /// Every exit path ends here, EndProcessing or not (PowerShell skips it when a pipeline stops early, on
+        /// -ErrorAction Stop, on Select-Object -First): work computed ahead is cancelled and its secrets zeroed,
+        /// the backend (with its cache of key material) disposed.
+        /// </summary>
+        public void Dispose()
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _stopping.Cancel();
+            _ahead.Dispose();
+            ReleaseBackend();
+            _stopping.Dispose();
+        }
+
+        private void ReleaseBackend()
+        {
+            IKmsBackend backend = _backend;
+            _backend = null;
+            if (backend == null) return;
+            (backend as IDisposable)?.Dispose();
+            Interlocked.Decrement(ref _openBackends);
         }
 
         /// <summary>A JSON document of the operation's request members (--cli-input-json), or file://path to one. Parameters given on the command line override its members.</summary>
@@ -118,20 +163,39 @@ namespace KmsTools.Commands
         /// the backend, and writes the result as objects or, with -Output/-Query, as the CLI would print it.
         /// A KMS error becomes a non-terminating error for this item only, with <paramref name="target"/> (the
         /// offending input) as its target, and the pipeline goes on. -GenerateCliSkeleton prints and calls nothing.
+        /// When <paramref name="aheadWhen"/> says so for the built request (seconds of work, such as RSA pairs), the
+        /// call runs on another core while the pipeline delivers the next items; results keep their input order.
         /// </summary>
         internal void Invoke<TRequest, TResponse>(string operation, object target, Func<TRequest> build,
-            Func<TRequest, TResponse> call, Func<TResponse, object> emit = null) where TRequest : class
+            Func<TRequest, TResponse> call, Func<TResponse, object> emit = null, Func<TRequest, bool> aheadWhen = null)
+            where TRequest : class where TResponse : class
         {
-            DrainAhead(0);
             if (GenerateCliSkeleton != null)
             {
+                DeliverAhead(0);
                 if (!_skeletonWritten) WriteObject(CliModel.Skeleton(operation, GenerateCliSkeleton));
                 _skeletonWritten = true;
                 return;
             }
+            TRequest request;
             try
             {
-                TRequest request = BuildRequest(operation, build);
+                request = BuildRequest(operation, build);
+                if (aheadWhen != null && emit == null && !WantsCliOutput && aheadWhen(request))
+                {
+                    StartAhead(operation, target, request, call);
+                    return;
+                }
+            }
+            catch (KmsException e)
+            {
+                DeliverAhead(0);
+                WriteError(KmsErrorRecords.Create(e, ErrorTargets.For(e, target, MyInvocation.BoundParameters)));
+                return;
+            }
+            DeliverAhead(0);
+            try
+            {
                 TResponse response = Call(operation, request, call);
                 if (response == null) return;
                 if (WantsCliOutput) WriteCliOutput(operation, CliDocument.FromResponse(response));
@@ -139,77 +203,29 @@ namespace KmsTools.Commands
             }
             catch (KmsException e)
             {
-                WriteError(KmsErrorRecords.Create(e, TargetFor(e, target)));
+                WriteError(KmsErrorRecords.Create(e, ErrorTargets.For(e, target, MyInvocation.BoundParameters)));
             }
         }
 
-        // Results of items still being computed on other cores, oldest first; each one writes its result when run.
-        private readonly Queue<System.Threading.Tasks.Task<Action>> _ahead = new Queue<System.Threading.Tasks.Task<Action>>();
-
-        /// <summary>
-        /// As <see cref="Invoke{TRequest,TResponse}"/>, but the backend call of this item may run on another core while
-        /// the pipeline delivers the next items (slow work such as RSA key generation uses every core). Results and
-        /// errors are still written in the order the items came, on the pipeline thread; at most one item per core
-        /// is ahead at any time. Requests are built, and everything written to -Verbose/-Debug, on the pipeline thread.
-        /// </summary>
-        internal void InvokeAhead<TRequest, TResponse>(string operation, object target, Func<TRequest> build,
-            Func<TRequest, TResponse> call) where TRequest : class
+        /// <summary>The backend call of this item on another core; at most one item per core is ahead at any time.</summary>
+        private void StartAhead<TRequest, TResponse>(string operation, object target, TRequest request, Func<TRequest, TResponse> call)
+            where TRequest : class where TResponse : class
         {
-            if (GenerateCliSkeleton != null || WantsCliOutput)
-            {
-                DrainAhead(0);
-                Invoke(operation, target, build, call);
-                return;
-            }
-            TRequest request;
-            IKmsBackend backend;
-            try
-            {
-                request = BuildRequest(operation, build);
-                backend = KmsBackend;
-                WriteVerbose($"{operation}: calling the {backend.Description}.");
-                WriteDebug($"{operation} request: {Redaction.Describe(request)}");
-            }
-            catch (KmsException e)
-            {
-                DrainAhead(0);
-                WriteError(KmsErrorRecords.Create(e, TargetFor(e, target)));
-                return;
-            }
-            // The bound parameters change with the next item: the error target is taken from this item's, copied now.
+            IKmsBackend backend = KmsBackend;
+            // Everything written to -Verbose/-Debug is written here, on the pipeline thread.
+            WriteVerbose($"{operation}: calling the {backend.Description}.");
+            WriteDebug($"{operation} request: {Redaction.Describe(request)}");
+            // The bound parameters change with the next item: this item's error target is taken from a copy.
             var bound = new Dictionary<string, object>(MyInvocation.BoundParameters, StringComparer.OrdinalIgnoreCase);
-            _ahead.Enqueue(System.Threading.Tasks.Task.Run<Action>(() =>
-            {
-                try
+            _ahead.Add(() => call(request),
+                response =>
                 {
-                    TResponse response = call(request);
-                    return (Action)(() =>
-                    {
-                        WriteDebug($"{operation} response: {Redaction.Describe(response)}");
-                        WriteObject(response);
-                    });
-                }
-                catch (KmsException e)
-                {
-                    return (Action)(() => WriteError(KmsErrorRecords.Create(e, TargetFor(e, target, bound))));
-                }
-            }));
-            DrainAhead(Environment.ProcessorCount);
-        }
-
-        /// <summary>Key pair cmdlets: RSA pairs (seconds each) are computed ahead on every core; fast specs run inline.</summary>
-        internal void InvokeOrAhead<TRequest, TResponse>(string operation, object target, Func<TRequest> build,
-            Func<TRequest, TResponse> call) where TRequest : class
-        {
-            object spec = MyInvocation.BoundParameters.TryGetValue("KeyPairSpec", out object value) ? value : null;
-            if (spec is string text && text.StartsWith("RSA_", StringComparison.OrdinalIgnoreCase)) InvokeAhead(operation, target, build, call);
-            else Invoke(operation, target, build, call);
-        }
-
-        /// <summary>Writes the results of items computed ahead, oldest first, until at most <paramref name="keep"/> remain.</summary>
-        private void DrainAhead(int keep)
-        {
-            while (_ahead.Count > keep) _ahead.Dequeue().GetAwaiter().GetResult()();
+                    WriteDebug($"{operation} response: {Redaction.Describe(response)}");
+                    WriteObject(response);
+                },
+                e => WriteError(KmsErrorRecords.Create(e, ErrorTargets.For(e, target, bound))),
+                Redaction.ZeroSecrets);
+            DeliverAhead(Environment.ProcessorCount);
         }
 
         /// <summary>
@@ -218,7 +234,7 @@ namespace KmsTools.Commands
         /// </summary>
         internal void RunPaged<TRequest, TPage, TItem>(string operation, object target, Func<string, TRequest> build,
             Func<TRequest, TPage> call, Func<TPage, (IEnumerable<TItem> Items, string NextMarker)> split,
-            string marker = null, bool singlePage = false, Action<TItem> write = null) where TRequest : class
+            string marker = null, bool singlePage = false, Action<TItem> write = null) where TRequest : class where TPage : class
         {
             if (GenerateCliSkeleton != null)
             {
@@ -260,7 +276,7 @@ namespace KmsTools.Commands
             }
             catch (KmsException e)
             {
-                WriteError(KmsErrorRecords.Create(e, TargetFor(e, target)));
+                WriteError(KmsErrorRecords.Create(e, ErrorTargets.For(e, target, MyInvocation.BoundParameters)));
             }
         }
 
@@ -276,9 +292,29 @@ namespace KmsTools.Commands
         {
             WriteVerbose($"{operation}: calling the {KmsBackend.Description}.");
             WriteDebug($"{operation} request: {Redaction.Describe(request)}");
-            TResponse response = call(request);
+            TResponse response = Stopped(() => call(request));
             if (response != null) WriteDebug($"{operation} response: {Redaction.Describe(response)}");
             return response;
+        }
+
+        /// <summary>Writes the outcomes of items computed ahead, oldest first, until at most <paramref name="keep"/> remain.</summary>
+        private void DeliverAhead(int keep) => Stopped(() =>
+        {
+            _ahead.DeliverUntil(keep);
+            return this;
+        });
+
+        /// <summary>A backend call cancelled because the pipeline is stopping ends the pipeline, as PowerShell expects.</summary>
+        private TResponse Stopped<TResponse>(Func<TResponse> call)
+        {
+            try
+            {
+                return call();
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
         }
 
         private void WriteCliOutput(string operation, CliDocument document)
@@ -312,58 +348,7 @@ namespace KmsTools.Commands
             }
         }
 
-        /// <summary>The input the error is about: the value of the member KMS named, else the item's main input.</summary>
-        internal object TargetFor(KmsException error, object defaultTarget) =>
-            TargetFor(error, defaultTarget, MyInvocation.BoundParameters);
 
-        private static object TargetFor(KmsException error, object defaultTarget, IDictionary<string, object> boundParameters)
-        {
-            // A plaintext never becomes an error's target: error records end up in $Error, transcripts and logs.
-            if (error.MemberName == "Plaintext") return defaultTarget;
-            if (error.MemberName != null && boundParameters.TryGetValue(error.MemberName, out object bound))
-                return bound is SwitchParameter ? defaultTarget : bound;
-            return defaultTarget;
-        }
-
-        /// <summary>Reads -EncryptionContext: a hashtable or dictionary, a JSON object string, the CLI's k=v,k2=v2 shorthand, or an object with string properties.</summary>
-        internal static Dictionary<string, string> ToEncryptionContext(object value)
-        {
-            object raw = Unwrap(value);
-            switch (raw)
-            {
-                case null:
-                    return null;
-                case string text:
-                    return EncryptionContextParser.Parse(text);
-                case IDictionary dictionary:
-                    return EncryptionContextParser.FromDictionary(dictionary, Unwrap);
-                case PSCustomObject _ when value is PSObject custom:
-                    var properties = new Hashtable(StringComparer.Ordinal);
-                    foreach (PSPropertyInfo property in custom.Properties) properties[property.Name] = property.Value;
-                    return EncryptionContextParser.FromDictionary(properties, Unwrap);
-                default:
-                    throw new KmsException(KmsErrorCodes.Validation,
-                        $"The encryption context is not valid: a {raw.GetType().Name} is not a map. Pass a hashtable (@{{ purpose = 'backup' }}), a JSON object string, or k1=v1,k2=v2.",
-                        "EncryptionContext");
-            }
-        }
-
-        /// <summary>Tags from a hashtable (@{ team = 'ops' }), in the hashtable's order.</summary>
-        internal static List<Model.Tag> ToTags(IDictionary tags)
-        {
-            if (tags == null) return null;
-            var list = new List<Model.Tag>();
-            foreach (DictionaryEntry entry in tags)
-                list.Add(new Model.Tag { TagKey = Unwrap(entry.Key)?.ToString(), TagValue = Unwrap(entry.Value)?.ToString() ?? string.Empty });
-            return list;
-        }
-
-        internal static List<string> ToList(string[] values) => values == null ? null : new List<string>(values);
-
-        internal static bool? ToDryRun(SwitchParameter dryRun, IDictionary<string, object> bound) =>
-            bound.ContainsKey("DryRun") ? dryRun.IsPresent : (bool?)null;
-
-        private static object Unwrap(object value) => value is PSObject wrapped && !(wrapped.BaseObject is PSCustomObject) ? wrapped.BaseObject : value;
     }
 }
 

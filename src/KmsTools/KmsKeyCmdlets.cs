@@ -58,5 +58,13 @@ namespace KmsTools.Commands
 
         [Parameter]
         public SwitchParameter DryRun { get; set; }
+
+        /// <summary>
+        /// RSA pairs take seconds each, so they are computed ahead on every core while the pipeline delivers the next
+        /// items; the other specs take microseconds and run inline. Decided on the built request, so that a
+        /// KeyPairSpec given in -CliInputJson counts too.
+        /// </summary>
+        internal static bool TakesSeconds(string keyPairSpec) =>
+            keyPairSpec != null && keyPairSpec.StartsWith("RSA_", System.StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using System.Collections.Generic;
 using KmsTools.Crypto;
 using KmsTools.Model;
@@ -15,11 +16,11 @@ namespace KmsTools.Local
         /// <summary>The key pair source; benchmarks swap it to time everything but key generation.</summary>
         internal Func<string, GeneratedKeyPair> GenerateKeyPair { get; set; } = KeyPairGenerator.Generate;
 
-        public GenerateDataKeyPairWithoutPlaintextResponse GenerateDataKeyPairWithoutPlaintext(GenerateDataKeyPairWithoutPlaintextRequest request)
+        public GenerateDataKeyPairWithoutPlaintextResponse GenerateDataKeyPairWithoutPlaintext(GenerateDataKeyPairWithoutPlaintextRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             var (key, spec, pair, blob) = GeneratePair("GenerateDataKeyPairWithoutPlaintext", request.KeyId, request.KeyPairSpec,
-                request.EncryptionContext, request.GrantTokens, request.DryRun);
+                request.EncryptionContext, request.GrantTokens, request.DryRun, cancellationToken);
             using (pair)
             {
                 return new GenerateDataKeyPairWithoutPlaintextResponse
@@ -30,11 +31,11 @@ namespace KmsTools.Local
             }
         }
 
-        public GenerateDataKeyPairResponse GenerateDataKeyPair(GenerateDataKeyPairRequest request)
+        public GenerateDataKeyPairResponse GenerateDataKeyPair(GenerateDataKeyPairRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             var (key, spec, pair, blob) = GeneratePair("GenerateDataKeyPair", request.KeyId, request.KeyPairSpec,
-                request.EncryptionContext, request.GrantTokens, request.DryRun);
+                request.EncryptionContext, request.GrantTokens, request.DryRun, cancellationToken);
             using (pair)
             {
                 return new GenerateDataKeyPairResponse
@@ -48,7 +49,7 @@ namespace KmsTools.Local
             }
         }
 
-        public GenerateDataKeyResponse GenerateDataKey(GenerateDataKeyRequest request)
+        public GenerateDataKeyResponse GenerateDataKey(GenerateDataKeyRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             var (key, dataKey, blob) = GenerateDataKeyCore("GenerateDataKey", request.KeyId, request.KeySpec, request.NumberOfBytes,
@@ -60,7 +61,7 @@ namespace KmsTools.Local
             };
         }
 
-        public GenerateDataKeyWithoutPlaintextResponse GenerateDataKeyWithoutPlaintext(GenerateDataKeyWithoutPlaintextRequest request)
+        public GenerateDataKeyWithoutPlaintextResponse GenerateDataKeyWithoutPlaintext(GenerateDataKeyWithoutPlaintextRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             var (key, dataKey, blob) = GenerateDataKeyCore("GenerateDataKeyWithoutPlaintext", request.KeyId, request.KeySpec, request.NumberOfBytes,
@@ -73,7 +74,7 @@ namespace KmsTools.Local
             };
         }
 
-        public EncryptResponse Encrypt(EncryptRequest request)
+        public EncryptResponse Encrypt(EncryptRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
@@ -92,7 +93,7 @@ namespace KmsTools.Local
             };
         }
 
-        public DecryptResponse Decrypt(DecryptRequest request)
+        public DecryptResponse Decrypt(DecryptRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             Validation.Length("CiphertextBlob", request.CiphertextBlob, 1, 6144);
@@ -111,7 +112,7 @@ namespace KmsTools.Local
             };
         }
 
-        public ReEncryptResponse ReEncrypt(ReEncryptRequest request)
+        public ReEncryptResponse ReEncrypt(ReEncryptRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             Validation.Length("CiphertextBlob", request.CiphertextBlob, 1, 6144);
@@ -149,7 +150,7 @@ namespace KmsTools.Local
             }
         }
 
-        public GenerateRandomResponse GenerateRandom(GenerateRandomRequest request)
+        public GenerateRandomResponse GenerateRandom(GenerateRandomRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             if (request.NumberOfBytes == null)
@@ -161,7 +162,7 @@ namespace KmsTools.Local
         // ---- shared steps --------------------------------------------------------------------------
 
         private (KeyRecord Key, string Spec, GeneratedKeyPair Pair, byte[] Blob) GeneratePair(string operation, string keyId, string keyPairSpec,
-            Dictionary<string, string> context, List<string> grantTokens, bool? dryRun)
+            Dictionary<string, string> context, List<string> grantTokens, bool? dryRun, CancellationToken cancellationToken)
         {
             string spec = Validation.OneOf("KeyPairSpec", keyPairSpec, DataKeyPairSpec.Values);
             ValidateKeyId("KeyId", keyId);
@@ -171,7 +172,10 @@ namespace KmsTools.Local
                 throw new KmsException(KmsErrorCodes.UnsupportedOperation, "KeyPairSpec SM2 is not supported in this Region", "KeyPairSpec");
             ThrowIfDryRun(dryRun);
 
-            GeneratedKeyPair pair = GenerateKeyPair(spec);
+            // RSA takes seconds: a stopped pipeline must not wait for it. The other specs take microseconds.
+            GeneratedKeyPair pair = spec.StartsWith("RSA_", StringComparison.Ordinal)
+                ? SlowWork.Run(() => GenerateKeyPair(spec), cancellationToken, abandoned => abandoned.Dispose())
+                : GenerateKeyPair(spec);
             try
             {
                 return (key, spec, pair, SealUnderCurrentMaterial(key, pair.PrivateKeyPkcs8, context));

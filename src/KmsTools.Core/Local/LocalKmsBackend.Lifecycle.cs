@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using System.Collections.Generic;
 using System.Linq;
 using KmsTools.Crypto;
@@ -37,7 +38,7 @@ namespace KmsTools.Local
             return key;
         }
 
-        public void UpdateKeyDescription(UpdateKeyDescriptionRequest request)
+        public void UpdateKeyDescription(UpdateKeyDescriptionRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
@@ -49,21 +50,21 @@ namespace KmsTools.Local
             });
         }
 
-        public void EnableKey(EnableKeyRequest request)
+        public void EnableKey(EnableKeyRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
             SetKeyState(request.KeyId, KeyState.Enabled);
         }
 
-        public void DisableKey(DisableKeyRequest request)
+        public void DisableKey(DisableKeyRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
             SetKeyState(request.KeyId, KeyState.Disabled);
         }
 
-        public ScheduleKeyDeletionResponse ScheduleKeyDeletion(ScheduleKeyDeletionRequest request)
+        public ScheduleKeyDeletionResponse ScheduleKeyDeletion(ScheduleKeyDeletionRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
@@ -83,7 +84,7 @@ namespace KmsTools.Local
             });
         }
 
-        public CancelKeyDeletionResponse CancelKeyDeletion(CancelKeyDeletionRequest request)
+        public CancelKeyDeletionResponse CancelKeyDeletion(CancelKeyDeletionRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
@@ -99,7 +100,7 @@ namespace KmsTools.Local
             });
         }
 
-        public void UpdateAlias(UpdateAliasRequest request)
+        public void UpdateAlias(UpdateAliasRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateAliasName(request.AliasName);
@@ -122,7 +123,7 @@ namespace KmsTools.Local
             }
         }
 
-        public void DeleteAlias(DeleteAliasRequest request)
+        public void DeleteAlias(DeleteAliasRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateAliasName(request.AliasName);
@@ -133,7 +134,7 @@ namespace KmsTools.Local
             }
         }
 
-        public void EnableKeyRotation(EnableKeyRotationRequest request)
+        public void EnableKeyRotation(EnableKeyRotationRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
@@ -148,7 +149,7 @@ namespace KmsTools.Local
             });
         }
 
-        public void DisableKeyRotation(DisableKeyRotationRequest request)
+        public void DisableKeyRotation(DisableKeyRotationRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
@@ -160,7 +161,7 @@ namespace KmsTools.Local
             });
         }
 
-        public GetKeyRotationStatusResponse GetKeyRotationStatus(GetKeyRotationStatusRequest request)
+        public GetKeyRotationStatusResponse GetKeyRotationStatus(GetKeyRotationStatusRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
@@ -176,7 +177,7 @@ namespace KmsTools.Local
             };
         }
 
-        public RotateKeyOnDemandResponse RotateKeyOnDemand(RotateKeyOnDemandRequest request)
+        public RotateKeyOnDemandResponse RotateKeyOnDemand(RotateKeyOnDemandRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
@@ -193,7 +194,7 @@ namespace KmsTools.Local
             });
         }
 
-        public ListKeyRotationsResponse ListKeyRotations(ListKeyRotationsRequest request)
+        public ListKeyRotationsResponse ListKeyRotations(ListKeyRotationsRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
@@ -207,7 +208,7 @@ namespace KmsTools.Local
             }, (rotations, next, truncated) => new ListKeyRotationsResponse { Rotations = rotations, NextMarker = next, Truncated = truncated });
         }
 
-        public void TagResource(TagResourceRequest request)
+        public void TagResource(TagResourceRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
@@ -226,7 +227,7 @@ namespace KmsTools.Local
             });
         }
 
-        public void UntagResource(UntagResourceRequest request)
+        public void UntagResource(UntagResourceRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
@@ -239,7 +240,7 @@ namespace KmsTools.Local
             });
         }
 
-        public ListResourceTagsResponse ListResourceTags(ListResourceTagsRequest request)
+        public ListResourceTagsResponse ListResourceTags(ListResourceTagsRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
@@ -250,7 +251,7 @@ namespace KmsTools.Local
                 (tags, next, truncated) => new ListResourceTagsResponse { Tags = tags, NextMarker = next, Truncated = truncated });
         }
 
-        public GetPublicKeyResponse GetPublicKey(GetPublicKeyRequest request)
+        public GetPublicKeyResponse GetPublicKey(GetPublicKeyRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using System.Collections.Generic;
 using System.Linq;
 using System.Security.Cryptography;
@@ -34,7 +35,7 @@ namespace KmsTools.Local
         public string Region => Options.Region;
         public string Description => $"local KMS engine, store '{Options.Home}', account {Options.AccountId}, region {Options.Region}";
 
-        public CreateKeyResponse CreateKey(CreateKeyRequest request)
+        public CreateKeyResponse CreateKey(CreateKeyRequest request, CancellationToken cancellationToken = default)
         {
             request = request ?? new CreateKeyRequest();
             if (request.Description != null) Validation.Length("Description", request.Description, 0, 8192);
@@ -74,7 +75,7 @@ namespace KmsTools.Local
                 }
                 else
                 {
-                    using (GeneratedKeyPair pair = KeyPairGenerator.Generate(spec))
+                    using (GeneratedKeyPair pair = SlowWork.Run(() => KeyPairGenerator.Generate(spec), cancellationToken, abandoned => abandoned.Dispose()))
                     {
                         record.PublicKey = pair.PublicKeyInfo;
                         material = (byte[])pair.PrivateKeyPkcs8.Clone();
@@ -91,7 +92,7 @@ namespace KmsTools.Local
             return new CreateKeyResponse { KeyMetadata = MetadataOf(record) };
         }
 
-        public DescribeKeyResponse DescribeKey(DescribeKeyRequest request)
+        public DescribeKeyResponse DescribeKey(DescribeKeyRequest request, CancellationToken cancellationToken = default)
         {
             if (request == null) throw new ArgumentNullException(nameof(request));
             ValidateKeyId("KeyId", request.KeyId);
@@ -99,7 +100,7 @@ namespace KmsTools.Local
             return new DescribeKeyResponse { KeyMetadata = MetadataOf(ResolveKey(request.KeyId)) };
         }
 
-        public ListKeysResponse ListKeys(ListKeysRequest request)
+        public ListKeysResponse ListKeys(ListKeysRequest request, CancellationToken cancellationToken = default)
         {
             request = request ?? new ListKeysRequest();
             int limit = request.Limit ?? 100;
@@ -121,7 +122,7 @@ namespace KmsTools.Local
             };
         }
 
-        public void CreateAlias(CreateAliasRequest request)
+        public void CreateAlias(CreateAliasRequest request, CancellationToken cancellationToken = default)
         {
             if (request == null) throw new ArgumentNullException(nameof(request));
             ValidateAliasName(request.AliasName);
@@ -140,7 +141,7 @@ namespace KmsTools.Local
                     $"An alias with the name {AliasArnOf(request.AliasName)} already exists", "AliasName");
         }
 
-        public ListAliasesResponse ListAliases(ListAliasesRequest request)
+        public ListAliasesResponse ListAliases(ListAliasesRequest request, CancellationToken cancellationToken = default)
         {
             request = request ?? new ListAliasesRequest();
             int limit = request.Limit ?? 100;
@@ -276,6 +277,7 @@ namespace KmsTools.Local
             if (material == null) return null;
             byte[] kept = _materials.GetOrAdd(id, material);
             if (!ReferenceEquals(kept, material)) SecureBytes.Clear(material);
+            else Interlocked.Increment(ref _liveMaterials);
             return kept;
         }
 
@@ -283,11 +285,20 @@ namespace KmsTools.Local
             Material(key.KeyId, key.CurrentKeyMaterialId) ??
             throw KeyStore.Damaged(key.KeyId + ".key", "the current key material " + key.CurrentKeyMaterialId + " is missing");
 
+        private static int _liveMaterials;
+
+        /// <summary>Key materials read into memory by any backend of this process and not yet zeroed (for tests).</summary>
+        public static int LiveKeyMaterials => Volatile.Read(ref _liveMaterials);
+
         /// <summary>Zeroes the key material this backend read.</summary>
         public void Dispose()
         {
-            foreach (byte[] material in _materials.Values) SecureBytes.Clear(material);
-            _materials.Clear();
+            foreach (string id in _materials.Keys)
+                if (_materials.TryRemove(id, out byte[] material))
+                {
+                    SecureBytes.Clear(material);
+                    Interlocked.Decrement(ref _liveMaterials);
+                }
         }
 
         internal static void ValidateAliasName(string aliasName)

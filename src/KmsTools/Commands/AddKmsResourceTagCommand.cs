@@ -2,6 +2,8 @@ using System.Collections;
 using System.Management.Automation;
 using KmsTools.Model;
 
+using static KmsTools.Infrastructure.ParameterValues;
+
 namespace KmsTools.Commands
 {
     /// <summary>TagResource: adds tags to a key, or replaces the values of tags it has.</summary>
@@ -17,7 +19,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldChange(KeyId, "Tag key with " + string.Join(", ", (ToTags(Tags) ?? new System.Collections.Generic.List<Tag>()).ConvertAll(t => $"{t.TagKey}={t.TagValue}")))) return;
-            Invoke("TagResource", KeyId, () => new TagResourceRequest { KeyId = KeyId, Tags = ToTags(Tags) }, r => { KmsBackend.TagResource(r); return (object)null; });
+            Invoke("TagResource", KeyId, () => new TagResourceRequest { KeyId = KeyId, Tags = ToTags(Tags) }, r => { KmsBackend.TagResource(r, StopToken); return (object)null; });
         }
     }
 }

@@ -16,7 +16,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord() =>
             RunPaged("ListAliases", KeyId,
                 marker => new ListAliasesRequest { KeyId = KeyId, Marker = marker },
-                r => KmsBackend.ListAliases(r),
+                r => KmsBackend.ListAliases(r, StopToken),
                 page => (page.Aliases, page.Truncated ? page.NextMarker : null), singlePage: NoPaginate);
     }
 }

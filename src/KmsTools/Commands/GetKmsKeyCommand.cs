@@ -2,6 +2,8 @@ using System.Management.Automation;
 using KmsTools.Infrastructure;
 using KmsTools.Model;
 
+using static KmsTools.Infrastructure.ParameterValues;
+
 namespace KmsTools.Commands
 {
     /// <summary>DescribeKey for one key; without KeyId, every key of the region (ListKeys, all pages, then DescribeKey).</summary>
@@ -35,16 +37,16 @@ namespace KmsTools.Commands
         {
             if (ParameterSetName != ListSet)
             {
-                Invoke("DescribeKey", KeyId, () => new DescribeKeyRequest { KeyId = KeyId, GrantTokens = ToList(GrantTokens) }, r => KmsBackend.DescribeKey(r), r => r.KeyMetadata);
+                Invoke("DescribeKey", KeyId, () => new DescribeKeyRequest { KeyId = KeyId, GrantTokens = ToList(GrantTokens) }, r => KmsBackend.DescribeKey(r, StopToken), r => r.KeyMetadata);
                 return;
             }
             bool singlePage = NoPaginate || Limit != null || Marker != null;
             RunPaged("ListKeys", null,
                 marker => new ListKeysRequest { Limit = Limit, Marker = marker },
-                r => KmsBackend.ListKeys(r),
+                r => KmsBackend.ListKeys(r, StopToken),
                 page => (page.Keys, page.Truncated ? page.NextMarker : null),
                 Marker, singlePage,
-                entry => Invoke("DescribeKey", entry.KeyId, () => new DescribeKeyRequest { KeyId = entry.KeyId }, r => KmsBackend.DescribeKey(r), r => r.KeyMetadata));
+                entry => Invoke("DescribeKey", entry.KeyId, () => new DescribeKeyRequest { KeyId = entry.KeyId }, r => KmsBackend.DescribeKey(r, StopToken), r => r.KeyMetadata));
         }
     }
 }

@@ -18,7 +18,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord() =>
             RunPaged("ListKeyRotations", KeyId,
                 marker => new ListKeyRotationsRequest { KeyId = KeyId, Marker = marker },
-                r => KmsBackend.ListKeyRotations(r),
+                r => KmsBackend.ListKeyRotations(r, StopToken),
                 page => (page.Rotations, page.Truncated ? page.NextMarker : null), singlePage: NoPaginate);
     }
 }

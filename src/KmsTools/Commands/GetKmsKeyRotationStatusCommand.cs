@@ -9,6 +9,6 @@ namespace KmsTools.Commands
     public sealed class GetKmsKeyRotationStatusCommand : KmsKeyCmdlet
     {
         protected override void ProcessRecord() =>
-            Invoke("GetKeyRotationStatus", KeyId, () => new GetKeyRotationStatusRequest { KeyId = KeyId }, r => KmsBackend.GetKeyRotationStatus(r));
+            Invoke("GetKeyRotationStatus", KeyId, () => new GetKeyRotationStatusRequest { KeyId = KeyId }, r => KmsBackend.GetKeyRotationStatus(r, StopToken));
     }
 }

@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using KmsTools.Model;
 
+using static KmsTools.Infrastructure.ParameterValues;
+
 namespace KmsTools.Commands
 {
     /// <summary>GetPublicKey: the public key of an asymmetric KMS key, as DER, base64 and PEM.</summary>
@@ -12,6 +14,6 @@ namespace KmsTools.Commands
         public string[] GrantTokens { get; set; }
 
         protected override void ProcessRecord() =>
-            Invoke("GetPublicKey", KeyId, () => new GetPublicKeyRequest { KeyId = KeyId, GrantTokens = ToList(GrantTokens) }, r => KmsBackend.GetPublicKey(r));
+            Invoke("GetPublicKey", KeyId, () => new GetPublicKeyRequest { KeyId = KeyId, GrantTokens = ToList(GrantTokens) }, r => KmsBackend.GetPublicKey(r, StopToken));
     }
 }

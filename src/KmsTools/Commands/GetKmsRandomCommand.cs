@@ -13,6 +13,6 @@ namespace KmsTools.Commands
         public int? NumberOfBytes { get; set; }
 
         protected override void ProcessRecord() =>
-            Invoke("GenerateRandom", NumberOfBytes, () => new GenerateRandomRequest { NumberOfBytes = NumberOfBytes }, r => KmsBackend.GenerateRandom(r));
+            Invoke("GenerateRandom", NumberOfBytes, () => new GenerateRandomRequest { NumberOfBytes = NumberOfBytes }, r => KmsBackend.GenerateRandom(r, StopToken));
     }
 }

@@ -18,7 +18,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord() =>
             RunPaged("ListResourceTags", KeyId,
                 marker => new ListResourceTagsRequest { KeyId = KeyId, Marker = marker },
-                r => KmsBackend.ListResourceTags(r),
+                r => KmsBackend.ListResourceTags(r, StopToken),
                 page => (page.Tags, page.Truncated ? page.NextMarker : null), singlePage: NoPaginate);
     }
 }

@@ -2,6 +2,8 @@ using System.Management.Automation;
 using KmsTools.Infrastructure;
 using KmsTools.Model;
 
+using static KmsTools.Infrastructure.ParameterValues;
+
 namespace KmsTools.Commands
 {
     /// <summary>Decrypt: the plaintext of a ciphertext blob made by Encrypt, GenerateDataKey* or GenerateDataKeyPair*.</summary>
@@ -43,7 +45,7 @@ namespace KmsTools.Commands
                 EncryptionAlgorithm = EncryptionAlgorithm,
                 GrantTokens = ToList(GrantTokens),
                 DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
-            }, r => KmsBackend.Decrypt(r));
+            }, r => KmsBackend.Decrypt(r, StopToken));
         }
     }
 }

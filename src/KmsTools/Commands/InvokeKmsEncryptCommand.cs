@@ -3,6 +3,8 @@ using System.Text;
 using KmsTools.Infrastructure;
 using KmsTools.Model;
 
+using static KmsTools.Infrastructure.ParameterValues;
+
 namespace KmsTools.Commands
 {
     /// <summary>Encrypt: up to 4096 bytes under a symmetric encryption KMS key.</summary>
@@ -61,7 +63,7 @@ namespace KmsTools.Commands
                     EncryptionAlgorithm = EncryptionAlgorithm,
                     GrantTokens = ToList(GrantTokens),
                     DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
-                }, r => KmsBackend.Encrypt(r));
+                }, r => KmsBackend.Encrypt(r, StopToken));
             }
             finally
             {

@@ -11,7 +11,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldChange(KeyId, "Rotate key material now")) return;
-            Invoke("RotateKeyOnDemand", KeyId, () => new RotateKeyOnDemandRequest { KeyId = KeyId }, r => KmsBackend.RotateKeyOnDemand(r));
+            Invoke("RotateKeyOnDemand", KeyId, () => new RotateKeyOnDemandRequest { KeyId = KeyId }, r => KmsBackend.RotateKeyOnDemand(r, StopToken));
         }
     }
 }

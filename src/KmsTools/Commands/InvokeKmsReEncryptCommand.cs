@@ -2,6 +2,8 @@ using System.Management.Automation;
 using KmsTools.Infrastructure;
 using KmsTools.Model;
 
+using static KmsTools.Infrastructure.ParameterValues;
+
 namespace KmsTools.Commands
 {
     /// <summary>ReEncrypt: decrypts and encrypts again inside KMS, under another key and/or context; the plaintext never reaches the caller.</summary>
@@ -62,6 +64,6 @@ namespace KmsTools.Commands
                 DestinationEncryptionAlgorithm = DestinationEncryptionAlgorithm,
                 GrantTokens = ToList(GrantTokens),
                 DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
-            }, r => KmsBackend.ReEncrypt(r));
+            }, r => KmsBackend.ReEncrypt(r, StopToken));
     }
 }

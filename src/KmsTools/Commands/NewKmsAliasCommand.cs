@@ -31,9 +31,9 @@ namespace KmsTools.Commands
             if (!ShouldChange($"{AliasName} -> {TargetKeyId}", "Create KMS alias")) return;
             Invoke("CreateAlias", AliasName, () => new CreateAliasRequest { AliasName = AliasName, TargetKeyId = TargetKeyId }, r =>
             {
-                KmsBackend.CreateAlias(r);
+                KmsBackend.CreateAlias(r, StopToken);
                 if (!PassThru) return null;
-                return KmsBackend.ListAliases(new ListAliasesRequest { KeyId = r.TargetKeyId, Limit = 100 })
+                return KmsBackend.ListAliases(new ListAliasesRequest { KeyId = r.TargetKeyId, Limit = 100 }, StopToken)
                     .Aliases.FirstOrDefault(a => a.AliasName == r.AliasName);
             });
         }

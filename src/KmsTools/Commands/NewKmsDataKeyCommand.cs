@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using KmsTools.Model;
 
+using static KmsTools.Infrastructure.ParameterValues;
+
 namespace KmsTools.Commands
 {
     /// <summary>GenerateDataKey: a symmetric data key, in plaintext for immediate use and encrypted under a KMS key for storage.</summary>
@@ -17,6 +19,6 @@ namespace KmsTools.Commands
                 EncryptionContext = ToEncryptionContext(EncryptionContext),
                 GrantTokens = ToList(GrantTokens),
                 DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
-            }, r => KmsBackend.GenerateDataKey(r));
+            }, r => KmsBackend.GenerateDataKey(r, StopToken));
     }
 }

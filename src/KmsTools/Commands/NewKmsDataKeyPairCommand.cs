@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using KmsTools.Model;
 
+using static KmsTools.Infrastructure.ParameterValues;
+
 namespace KmsTools.Commands
 {
     /// <summary>GenerateDataKeyPair: as New-KmsDataKeyPairWithoutPlaintext, plus the private key in plaintext (PKCS#8) for immediate use.</summary>
@@ -9,13 +11,13 @@ namespace KmsTools.Commands
     public sealed class NewKmsDataKeyPairCommand : KmsDataKeyPairCmdlet
     {
         protected override void ProcessRecord() =>
-            InvokeOrAhead("GenerateDataKeyPair", KeyId, () => new GenerateDataKeyPairRequest
+            Invoke("GenerateDataKeyPair", KeyId, () => new GenerateDataKeyPairRequest
             {
                 KeyId = KeyId,
                 KeyPairSpec = KeyPairSpec,
                 EncryptionContext = ToEncryptionContext(EncryptionContext),
                 GrantTokens = ToList(GrantTokens),
                 DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
-            }, r => KmsBackend.GenerateDataKeyPair(r));
+            }, r => KmsBackend.GenerateDataKeyPair(r, StopToken), aheadWhen: r => TakesSeconds(r.KeyPairSpec));
     }
 }

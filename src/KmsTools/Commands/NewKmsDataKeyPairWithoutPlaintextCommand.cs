@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using KmsTools.Model;
 
+using static KmsTools.Infrastructure.ParameterValues;
+
 namespace KmsTools.Commands
 {
     /// <summary>GenerateDataKeyPairWithoutPlaintext: a fresh key pair, the public key in the clear and the private key encrypted under a symmetric KMS key.</summary>
@@ -10,14 +12,14 @@ namespace KmsTools.Commands
     {
         protected override void ProcessRecord()
         {
-            InvokeOrAhead("GenerateDataKeyPairWithoutPlaintext", KeyId, () => new GenerateDataKeyPairWithoutPlaintextRequest
+            Invoke("GenerateDataKeyPairWithoutPlaintext", KeyId, () => new GenerateDataKeyPairWithoutPlaintextRequest
                 {
                     KeyId = KeyId,
                     KeyPairSpec = KeyPairSpec,
                     EncryptionContext = ToEncryptionContext(EncryptionContext),
                     GrantTokens = ToList(GrantTokens),
                     DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
-                }, r => KmsBackend.GenerateDataKeyPairWithoutPlaintext(r));
+                }, r => KmsBackend.GenerateDataKeyPairWithoutPlaintext(r, StopToken), aheadWhen: r => TakesSeconds(r.KeyPairSpec));
         }
     }
 }

@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using KmsTools.Model;
 
+using static KmsTools.Infrastructure.ParameterValues;
+
 namespace KmsTools.Commands
 {
     /// <summary>GenerateDataKeyWithoutPlaintext: a symmetric data key encrypted under a KMS key, for later use (Invoke-KmsDecrypt opens it).</summary>
@@ -17,6 +19,6 @@ namespace KmsTools.Commands
                 EncryptionContext = ToEncryptionContext(EncryptionContext),
                 GrantTokens = ToList(GrantTokens),
                 DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
-            }, r => KmsBackend.GenerateDataKeyWithoutPlaintext(r));
+            }, r => KmsBackend.GenerateDataKeyWithoutPlaintext(r, StopToken));
     }
 }

@@ -3,6 +3,8 @@ using System.Management.Automation;
 using KmsTools.Infrastructure;
 using KmsTools.Model;
 
+using static KmsTools.Infrastructure.ParameterValues;
+
 namespace KmsTools.Commands
 {
     /// <summary>CreateKey: a new KMS key (symmetric encryption by default) in the local store or the remote endpoint.</summary>
@@ -35,7 +37,7 @@ namespace KmsTools.Commands
                 KeySpec = KeySpec,
                 KeyUsage = KeyUsage,
                 Tags = ToTags(Tags),
-            }, r => KmsBackend.CreateKey(r), r => r.KeyMetadata);
+            }, r => KmsBackend.CreateKey(r, StopToken), r => r.KeyMetadata);
         }
     }
 }

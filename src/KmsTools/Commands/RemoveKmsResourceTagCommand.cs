@@ -2,6 +2,8 @@ using System.Management.Automation;
 using KmsTools.Infrastructure;
 using KmsTools.Model;
 
+using static KmsTools.Infrastructure.ParameterValues;
+
 namespace KmsTools.Commands
 {
     /// <summary>UntagResource: removes tags from a key by their keys.</summary>
@@ -22,7 +24,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldChange(KeyId, "Remove tags " + string.Join(", ", TagKeys ?? new string[0]))) return;
-            Invoke("UntagResource", KeyId, () => new UntagResourceRequest { KeyId = KeyId, TagKeys = ToList(TagKeys) }, r => { KmsBackend.UntagResource(r); return (object)null; });
+            Invoke("UntagResource", KeyId, () => new UntagResourceRequest { KeyId = KeyId, TagKeys = ToList(TagKeys) }, r => { KmsBackend.UntagResource(r, StopToken); return (object)null; });
         }
     }
 }

@@ -15,7 +15,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldChange(KeyId, $"Schedule deletion in {PendingWindowInDays ?? 30} days (data encrypted under it becomes unrecoverable)")) return;
-            Invoke("ScheduleKeyDeletion", KeyId, () => new ScheduleKeyDeletionRequest { KeyId = KeyId, PendingWindowInDays = PendingWindowInDays }, r => KmsBackend.ScheduleKeyDeletion(r));
+            Invoke("ScheduleKeyDeletion", KeyId, () => new ScheduleKeyDeletionRequest { KeyId = KeyId, PendingWindowInDays = PendingWindowInDays }, r => KmsBackend.ScheduleKeyDeletion(r, StopToken));
         }
     }
 }

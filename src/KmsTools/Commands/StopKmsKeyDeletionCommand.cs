@@ -11,7 +11,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldChange(KeyId, "Cancel scheduled deletion")) return;
-            Invoke("CancelKeyDeletion", KeyId, () => new CancelKeyDeletionRequest { KeyId = KeyId }, r => KmsBackend.CancelKeyDeletion(r));
+            Invoke("CancelKeyDeletion", KeyId, () => new CancelKeyDeletionRequest { KeyId = KeyId }, r => KmsBackend.CancelKeyDeletion(r, StopToken));
         }
     }
 }
