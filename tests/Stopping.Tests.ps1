@@ -77,6 +77,20 @@ Describe 'Every exit path cleans up' {
         $leftovers.KeyMaterials | Should -Be 0
     }
 
+    It 'RSA pairs computed ahead against a remote endpoint write its -Debug trace on the pipeline thread' {
+        # The remote backend traces each wire step; for items computed ahead that happens on another thread,
+        # where PowerShell refuses WriteDebug. The trace must reach -Debug, and the outcome stay a KMS error.
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop() # a port nobody listens on
+        $DebugPreference = 'Continue' # what -Debug means at a prompt, without -Debug's confirmation under Pester's host
+        $records = 'alias/a', 'alias/b' | New-KmsDataKeyPair -KeyPairSpec RSA_2048 -EndpointUrl "http://127.0.0.1:$port" -NoSignRequest `
+            -ErrorAction SilentlyContinue -ErrorVariable failures 5>&1
+        @($failures).Count | Should -Be 2
+        $failures | ForEach-Object { $_.FullyQualifiedErrorId } | Should -Be (@('EndpointConnectionError,KmsTools.Commands.NewKmsDataKeyPairCommand') * 2)
+        @($records | Where-Object { $_ -is [System.Management.Automation.DebugRecord] -and $_.Message -match '^POST http://127\.0\.0\.1' }).Count | Should -Be 2
+        (Get-Leftovers).Backends | Should -Be 0
+    }
+
     It 'a stopped call to an endpoint that never answers returns promptly, its client disposed' {
         $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
         $listener.Start()

@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Linq;
@@ -18,7 +19,9 @@ namespace KmsTools.Commands
         private static int _openBackends;
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly AheadQueue _ahead = new AheadQueue();
+        private readonly ConcurrentQueue<string> _offThreadTraces = new ConcurrentQueue<string>();
         private IKmsBackend _backend;
+        private int _pipelineThread;
         private bool _disposed;
 
         /// <summary>The AWS Region (--region). Default: $env:AWS_REGION, $env:AWS_DEFAULT_REGION, the profile's region, else us-east-1.</summary>
@@ -75,8 +78,9 @@ namespace KmsTools.Commands
                     {
                         Region = Region, Profile = Profile, EndpointUrl = EndpointUrl, Backend = Backend,
                         NoVerifySsl = NoVerifySsl, CaBundle = CaBundle, ReadTimeoutSeconds = CliReadTimeout,
-                        ConnectTimeoutSeconds = CliConnectTimeout, NoSignRequest = NoSignRequest, Trace = WriteDebug,
+                        ConnectTimeoutSeconds = CliConnectTimeout, NoSignRequest = NoSignRequest, Trace = Trace,
                     });
+                    _pipelineThread = Thread.CurrentThread.ManagedThreadId;
                     Interlocked.Increment(ref _openBackends);
                     WriteVerbose("Using the " + _backend.Description + ".");
                 }
@@ -190,7 +194,7 @@ namespace KmsTools.Commands
             catch (KmsException e)
             {
                 DeliverAhead(0);
-                WriteError(KmsErrorRecords.Create(e, ErrorTargets.For(e, target, MyInvocation.BoundParameters)));
+                WriteKmsError(e, target);
                 return;
             }
             DeliverAhead(0);
@@ -203,7 +207,7 @@ namespace KmsTools.Commands
             }
             catch (KmsException e)
             {
-                WriteError(KmsErrorRecords.Create(e, ErrorTargets.For(e, target, MyInvocation.BoundParameters)));
+                WriteKmsError(e, target);
             }
         }
 
@@ -211,19 +215,16 @@ namespace KmsTools.Commands
         private void StartAhead<TRequest, TResponse>(string operation, object target, TRequest request, Func<TRequest, TResponse> call)
             where TRequest : class where TResponse : class
         {
-            IKmsBackend backend = KmsBackend;
-            // Everything written to -Verbose/-Debug is written here, on the pipeline thread.
-            WriteVerbose($"{operation}: calling the {backend.Description}.");
-            WriteDebug($"{operation} request: {Redaction.Describe(request)}");
+            TraceRequest(operation, request);
             // The bound parameters change with the next item: this item's error target is taken from a copy.
             var bound = new Dictionary<string, object>(MyInvocation.BoundParameters, StringComparer.OrdinalIgnoreCase);
             _ahead.Add(() => call(request),
                 response =>
                 {
-                    WriteDebug($"{operation} response: {Redaction.Describe(response)}");
+                    TraceResponse(operation, response);
                     WriteObject(response);
                 },
-                e => WriteError(KmsErrorRecords.Create(e, ErrorTargets.For(e, target, bound))),
+                e => WriteKmsError(e, target, bound),
                 Redaction.ZeroSecrets);
             DeliverAhead(Environment.ProcessorCount);
         }
@@ -276,7 +277,7 @@ namespace KmsTools.Commands
             }
             catch (KmsException e)
             {
-                WriteError(KmsErrorRecords.Create(e, ErrorTargets.For(e, target, MyInvocation.BoundParameters)));
+                WriteKmsError(e, target);
             }
         }
 
@@ -289,27 +290,57 @@ namespace KmsTools.Commands
         }
 
         private TResponse Call<TRequest, TResponse>(string operation, TRequest request, Func<TRequest, TResponse> call)
+            where TResponse : class
         {
-            WriteVerbose($"{operation}: calling the {KmsBackend.Description}.");
-            WriteDebug($"{operation} request: {Redaction.Describe(request)}");
-            TResponse response = Stopped(() => call(request));
-            if (response != null) WriteDebug($"{operation} response: {Redaction.Describe(response)}");
+            TraceRequest(operation, request);
+            TResponse response = null;
+            Stopped(() => response = call(request));
+            TraceResponse(operation, response);
             return response;
         }
 
-        /// <summary>Writes the outcomes of items computed ahead, oldest first, until at most <paramref name="keep"/> remain.</summary>
-        private void DeliverAhead(int keep) => Stopped(() =>
+        private void TraceRequest(string operation, object request)
         {
-            _ahead.DeliverUntil(keep);
-            return this;
-        });
+            WriteVerbose($"{operation}: calling the {KmsBackend.Description}.");
+            WriteDebug($"{operation} request: {Redaction.Describe(request)}");
+        }
+
+        private void TraceResponse(string operation, object response)
+        {
+            FlushOffThreadTraces();
+            if (response != null) WriteDebug($"{operation} response: {Redaction.Describe(response)}");
+        }
+
+        /// <summary>
+        /// The backend's own trace (the remote backend's wire steps). Calls computed ahead run on other threads,
+        /// where PowerShell refuses WriteDebug: their lines wait and are written with the item's outcome.
+        /// </summary>
+        private void Trace(string message)
+        {
+            if (Thread.CurrentThread.ManagedThreadId == _pipelineThread) WriteDebug(message);
+            else _offThreadTraces.Enqueue(message);
+        }
+
+        private void FlushOffThreadTraces()
+        {
+            while (_offThreadTraces.TryDequeue(out string message)) WriteDebug(message);
+        }
+
+        private void WriteKmsError(KmsException error, object target, IDictionary<string, object> boundParameters = null)
+        {
+            FlushOffThreadTraces();
+            WriteError(KmsErrorRecords.Create(error, ErrorTargets.For(error, target, boundParameters ?? MyInvocation.BoundParameters)));
+        }
+
+        /// <summary>Writes the outcomes of items computed ahead, oldest first, until at most <paramref name="keep"/> remain.</summary>
+        private void DeliverAhead(int keep) => Stopped(() => _ahead.DeliverUntil(keep));
 
         /// <summary>A backend call cancelled because the pipeline is stopping ends the pipeline, as PowerShell expects.</summary>
-        private TResponse Stopped<TResponse>(Func<TResponse> call)
+        private void Stopped(Action call)
         {
             try
             {
-                return call();
+                call();
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
