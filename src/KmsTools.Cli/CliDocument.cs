@@ -40,7 +40,7 @@ namespace KmsTools.Cli
 
         public CliDocument Query(string expression) => new CliDocument(CliOutput.Query(_token, expression));
 
-        public string Format(string format, string operation) => CliOutput.Format(_token, format, operation);
+        public string Format(string format, string operation) => Output.CliOutputWriter.For(format).Write(_token, operation);
 
         /// <summary>
         /// The document as plain .NET values: objects as ordered lists of name/value pairs, arrays as object[],
