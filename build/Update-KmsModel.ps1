@@ -1,23 +1,21 @@
 <#
 .SYNOPSIS
-    Extracts from the KMS API model the operations and shapes KmsTools covers, into
-    src/KmsTools.Core/Model/kms-model.json (embedded in the engine; committed).
+    Extracts from the KMS API model its operations and the shapes they use (without documentation), into
+    src/KmsTools.Core/Model/kms-model.json (embedded in the CLI layer; committed).
 .DESCRIPTION
-    The engine uses it for -GenerateCliSkeleton (botocore's skeleton rules) and to validate -CliInputJson.
-    Run it when the API model changes or an operation is added:
+    The CLI layer uses it for -GenerateCliSkeleton (botocore's skeleton rules) and to validate -CliInputJson;
+    build/Update-ModelTypes.ps1 generates the request and response types from it. Run both when the API model changes:
         dotnet pwsh ./build/Update-KmsModel.ps1 -ServiceModel ../shared/spec/kms-service-2.json
+        dotnet pwsh ./build/Update-ModelTypes.ps1
 #>
 param(
     [Parameter(Mandatory)] [string] $ServiceModel,
     [string] $Output = (Join-Path $PSScriptRoot '../src/KmsTools.Core/Model/kms-model.json')
 )
 $ErrorActionPreference = 'Stop'
-$operations = 'GenerateDataKeyPairWithoutPlaintext', 'GenerateDataKeyPair', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext',
-    'Encrypt', 'Decrypt', 'ReEncrypt', 'GenerateRandom', 'CreateKey', 'DescribeKey', 'ListKeys', 'CreateAlias', 'ListAliases',
-    'UpdateAlias', 'DeleteAlias', 'UpdateKeyDescription', 'EnableKey', 'DisableKey', 'ScheduleKeyDeletion', 'CancelKeyDeletion',
-    'EnableKeyRotation', 'DisableKeyRotation', 'GetKeyRotationStatus', 'RotateKeyOnDemand', 'ListKeyRotations', 'TagResource',
-    'UntagResource', 'ListResourceTags', 'GetPublicKey'
 $model = Get-Content $ServiceModel -Raw | ConvertFrom-Json -AsHashtable
+# Every operation, not only those with cmdlets yet: the generated request and response types cover the whole API.
+$operations = $model.operations.get_Keys() | Sort-Object
 function New-Map { [System.Collections.Generic.Dictionary[string, object]]::new() }
 $shapes = New-Map
 function Add-Shape([string] $name) {
@@ -30,7 +28,7 @@ function Add-Shape([string] $name) {
     switch ($source.type) {
         'structure' {
             $members = New-Map
-            foreach ($member in $source.members.Keys) { $members[$member] = $source.members[$member].shape; Add-Shape $source.members[$member].shape }
+            foreach ($member in $source.members.get_Keys()) { $members[$member] = $source.members[$member].shape; Add-Shape $source.members[$member].shape }
             $shape['members'] = $members
         }
         'list' { $shape['member'] = $source.member.shape; Add-Shape $source.member.shape }
@@ -49,6 +47,6 @@ foreach ($operation in $operations) {
     Add-Shape $entry['input']
     if ($entry.ContainsKey('output')) { Add-Shape $entry['output'] }
 }
-# members keep the model's order: botocore prints skeletons in it
+# Members keep the model's order: botocore prints skeletons in it. (get_Keys(): a member named "Keys", as ListKeysResponse has, would hide the property.)
 $result | ConvertTo-Json -Depth 10 | Set-Content $Output -Encoding utf8NoBOM
 Write-Host "Wrote $($operations.Count) operations and $($shapes.Count) shapes to $Output"

@@ -70,7 +70,7 @@ namespace KmsTools.Bench
                 var record = new KeyRecord
                 {
                     KeyId = keyId, CreationDate = DateTime.UtcNow, KeySpec = KeySpec.SYMMETRIC_DEFAULT,
-                    KeyUsage = KeyUsage.ENCRYPT_DECRYPT, KeyState = KeyState.Enabled, CurrentKeyMaterialId = materialId,
+                    KeyUsage = KeyUsageType.ENCRYPT_DECRYPT, KeyState = KeyState.Enabled, CurrentKeyMaterialId = materialId,
                 };
                 kms.Store.CreateKey(record, new[] { new KeyValuePair<string, byte[]>(materialId, LocalKmsBackend.RandomBytes(32)) }, durable: false);
                 last = keyId;

@@ -122,26 +122,26 @@ namespace KmsTools.Remote
         public ListKeysResponse ListKeys(ListKeysRequest request, CancellationToken cancellationToken = default) =>
             Call<Sdk.ListKeysRequest, Sdk.ListKeysResponse, ListKeysResponse>("ListKeys", request, _client.ListKeysAsync, cancellationToken);
 
-        public void CreateAlias(CreateAliasRequest request, CancellationToken cancellationToken = default) =>
-            Call<Sdk.CreateAliasRequest, Sdk.CreateAliasResponse, object>("CreateAlias", request, _client.CreateAliasAsync, cancellationToken);
+        public CreateAliasResponse CreateAlias(CreateAliasRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.CreateAliasRequest, Sdk.CreateAliasResponse, CreateAliasResponse>("CreateAlias", request, _client.CreateAliasAsync, cancellationToken);
 
         public ListAliasesResponse ListAliases(ListAliasesRequest request, CancellationToken cancellationToken = default) =>
             Call<Sdk.ListAliasesRequest, Sdk.ListAliasesResponse, ListAliasesResponse>("ListAliases", request, _client.ListAliasesAsync, cancellationToken);
 
-        public void UpdateAlias(UpdateAliasRequest request, CancellationToken cancellationToken = default) =>
-            Call<Sdk.UpdateAliasRequest, Sdk.UpdateAliasResponse, object>("UpdateAlias", request, _client.UpdateAliasAsync, cancellationToken);
+        public UpdateAliasResponse UpdateAlias(UpdateAliasRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.UpdateAliasRequest, Sdk.UpdateAliasResponse, UpdateAliasResponse>("UpdateAlias", request, _client.UpdateAliasAsync, cancellationToken);
 
-        public void DeleteAlias(DeleteAliasRequest request, CancellationToken cancellationToken = default) =>
-            Call<Sdk.DeleteAliasRequest, Sdk.DeleteAliasResponse, object>("DeleteAlias", request, _client.DeleteAliasAsync, cancellationToken);
+        public DeleteAliasResponse DeleteAlias(DeleteAliasRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.DeleteAliasRequest, Sdk.DeleteAliasResponse, DeleteAliasResponse>("DeleteAlias", request, _client.DeleteAliasAsync, cancellationToken);
 
-        public void UpdateKeyDescription(UpdateKeyDescriptionRequest request, CancellationToken cancellationToken = default) =>
-            Call<Sdk.UpdateKeyDescriptionRequest, Sdk.UpdateKeyDescriptionResponse, object>("UpdateKeyDescription", request, _client.UpdateKeyDescriptionAsync, cancellationToken);
+        public UpdateKeyDescriptionResponse UpdateKeyDescription(UpdateKeyDescriptionRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.UpdateKeyDescriptionRequest, Sdk.UpdateKeyDescriptionResponse, UpdateKeyDescriptionResponse>("UpdateKeyDescription", request, _client.UpdateKeyDescriptionAsync, cancellationToken);
 
-        public void EnableKey(EnableKeyRequest request, CancellationToken cancellationToken = default) =>
-            Call<Sdk.EnableKeyRequest, Sdk.EnableKeyResponse, object>("EnableKey", request, _client.EnableKeyAsync, cancellationToken);
+        public EnableKeyResponse EnableKey(EnableKeyRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.EnableKeyRequest, Sdk.EnableKeyResponse, EnableKeyResponse>("EnableKey", request, _client.EnableKeyAsync, cancellationToken);
 
-        public void DisableKey(DisableKeyRequest request, CancellationToken cancellationToken = default) =>
-            Call<Sdk.DisableKeyRequest, Sdk.DisableKeyResponse, object>("DisableKey", request, _client.DisableKeyAsync, cancellationToken);
+        public DisableKeyResponse DisableKey(DisableKeyRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.DisableKeyRequest, Sdk.DisableKeyResponse, DisableKeyResponse>("DisableKey", request, _client.DisableKeyAsync, cancellationToken);
 
         public ScheduleKeyDeletionResponse ScheduleKeyDeletion(ScheduleKeyDeletionRequest request, CancellationToken cancellationToken = default) =>
             Call<Sdk.ScheduleKeyDeletionRequest, Sdk.ScheduleKeyDeletionResponse, ScheduleKeyDeletionResponse>("ScheduleKeyDeletion", request, _client.ScheduleKeyDeletionAsync, cancellationToken);
@@ -149,11 +149,11 @@ namespace KmsTools.Remote
         public CancelKeyDeletionResponse CancelKeyDeletion(CancelKeyDeletionRequest request, CancellationToken cancellationToken = default) =>
             Call<Sdk.CancelKeyDeletionRequest, Sdk.CancelKeyDeletionResponse, CancelKeyDeletionResponse>("CancelKeyDeletion", request, _client.CancelKeyDeletionAsync, cancellationToken);
 
-        public void EnableKeyRotation(EnableKeyRotationRequest request, CancellationToken cancellationToken = default) =>
-            Call<Sdk.EnableKeyRotationRequest, Sdk.EnableKeyRotationResponse, object>("EnableKeyRotation", request, _client.EnableKeyRotationAsync, cancellationToken);
+        public EnableKeyRotationResponse EnableKeyRotation(EnableKeyRotationRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.EnableKeyRotationRequest, Sdk.EnableKeyRotationResponse, EnableKeyRotationResponse>("EnableKeyRotation", request, _client.EnableKeyRotationAsync, cancellationToken);
 
-        public void DisableKeyRotation(DisableKeyRotationRequest request, CancellationToken cancellationToken = default) =>
-            Call<Sdk.DisableKeyRotationRequest, Sdk.DisableKeyRotationResponse, object>("DisableKeyRotation", request, _client.DisableKeyRotationAsync, cancellationToken);
+        public DisableKeyRotationResponse DisableKeyRotation(DisableKeyRotationRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.DisableKeyRotationRequest, Sdk.DisableKeyRotationResponse, DisableKeyRotationResponse>("DisableKeyRotation", request, _client.DisableKeyRotationAsync, cancellationToken);
 
         public GetKeyRotationStatusResponse GetKeyRotationStatus(GetKeyRotationStatusRequest request, CancellationToken cancellationToken = default) =>
             Call<Sdk.GetKeyRotationStatusRequest, Sdk.GetKeyRotationStatusResponse, GetKeyRotationStatusResponse>("GetKeyRotationStatus", request, _client.GetKeyRotationStatusAsync, cancellationToken);
@@ -164,11 +164,11 @@ namespace KmsTools.Remote
         public ListKeyRotationsResponse ListKeyRotations(ListKeyRotationsRequest request, CancellationToken cancellationToken = default) =>
             Call<Sdk.ListKeyRotationsRequest, Sdk.ListKeyRotationsResponse, ListKeyRotationsResponse>("ListKeyRotations", request, _client.ListKeyRotationsAsync, cancellationToken);
 
-        public void TagResource(TagResourceRequest request, CancellationToken cancellationToken = default) =>
-            Call<Sdk.TagResourceRequest, Sdk.TagResourceResponse, object>("TagResource", request, _client.TagResourceAsync, cancellationToken);
+        public TagResourceResponse TagResource(TagResourceRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.TagResourceRequest, Sdk.TagResourceResponse, TagResourceResponse>("TagResource", request, _client.TagResourceAsync, cancellationToken);
 
-        public void UntagResource(UntagResourceRequest request, CancellationToken cancellationToken = default) =>
-            Call<Sdk.UntagResourceRequest, Sdk.UntagResourceResponse, object>("UntagResource", request, _client.UntagResourceAsync, cancellationToken);
+        public UntagResourceResponse UntagResource(UntagResourceRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.UntagResourceRequest, Sdk.UntagResourceResponse, UntagResourceResponse>("UntagResource", request, _client.UntagResourceAsync, cancellationToken);
 
         public ListResourceTagsResponse ListResourceTags(ListResourceTagsRequest request, CancellationToken cancellationToken = default) =>
             Call<Sdk.ListResourceTagsRequest, Sdk.ListResourceTagsResponse, ListResourceTagsResponse>("ListResourceTags", request, _client.ListResourceTagsAsync, cancellationToken);

@@ -203,7 +203,7 @@ namespace KmsTools.Commands
                 TResponse response = Call(operation, request, call);
                 if (response == null) return;
                 if (WantsCliOutput) WriteCliOutput(operation, CliDocument.FromResponse(response));
-                else WriteObject(emit == null ? response : emit(response));
+                else if (!(response is Model.IEmptyResponse)) WriteObject(emit == null ? response : emit(response));
             }
             catch (KmsException e)
             {
@@ -391,5 +391,8 @@ namespace KmsTools.Commands
         /// <summary>Only the first page (--no-paginate); -Verbose says where the next one starts.</summary>
         [Parameter]
         public SwitchParameter NoPaginate { get; set; }
+
+        /// <summary>Where the next page starts, or null on the last page (a page says Truncated when there is more).</summary>
+        internal static string NextPage(bool? truncated, string nextMarker) => truncated == true ? nextMarker : null;
     }
 }

@@ -10,12 +10,12 @@ namespace KmsTools.Local
         {
             switch (spec)
             {
-                case KeySpec.SYMMETRIC_DEFAULT: return new[] { KeyUsage.ENCRYPT_DECRYPT };
-                case "RSA_2048": case "RSA_3072": case "RSA_4096": return new[] { KeyUsage.ENCRYPT_DECRYPT, KeyUsage.SIGN_VERIFY };
-                case "ECC_NIST_P256": case "ECC_NIST_P384": case "ECC_NIST_P521": return new[] { KeyUsage.SIGN_VERIFY, KeyUsage.KEY_AGREEMENT };
-                case "ECC_SECG_P256K1": case "ECC_NIST_EDWARDS25519": return new[] { KeyUsage.SIGN_VERIFY };
-                case "SM2": return new[] { KeyUsage.ENCRYPT_DECRYPT, KeyUsage.SIGN_VERIFY, KeyUsage.KEY_AGREEMENT };
-                default: return KeySpec.IsHmac(spec) ? new[] { KeyUsage.GENERATE_VERIFY_MAC } : new string[0];
+                case KeySpec.SYMMETRIC_DEFAULT: return new[] { KeyUsageType.ENCRYPT_DECRYPT };
+                case "RSA_2048": case "RSA_3072": case "RSA_4096": return new[] { KeyUsageType.ENCRYPT_DECRYPT, KeyUsageType.SIGN_VERIFY };
+                case "ECC_NIST_P256": case "ECC_NIST_P384": case "ECC_NIST_P521": return new[] { KeyUsageType.SIGN_VERIFY, KeyUsageType.KEY_AGREEMENT };
+                case "ECC_SECG_P256K1": case "ECC_NIST_EDWARDS25519": return new[] { KeyUsageType.SIGN_VERIFY };
+                case "SM2": return new[] { KeyUsageType.ENCRYPT_DECRYPT, KeyUsageType.SIGN_VERIFY, KeyUsageType.KEY_AGREEMENT };
+                default: return KeySpec.IsHmac(spec) ? new[] { KeyUsageType.GENERATE_VERIFY_MAC } : new string[0];
             }
         }
 
@@ -23,7 +23,7 @@ namespace KmsTools.Local
 
         public static List<string> EncryptionAlgorithms(string spec, string usage)
         {
-            if (usage != KeyUsage.ENCRYPT_DECRYPT) return null;
+            if (usage != KeyUsageType.ENCRYPT_DECRYPT) return null;
             if (spec == KeySpec.SYMMETRIC_DEFAULT) return new List<string> { "SYMMETRIC_DEFAULT" };
             if (spec == "SM2") return new List<string> { "SM2PKE" };
             return new List<string> { "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256" };
@@ -31,7 +31,7 @@ namespace KmsTools.Local
 
         public static List<string> SigningAlgorithms(string spec, string usage)
         {
-            if (usage != KeyUsage.SIGN_VERIFY) return null;
+            if (usage != KeyUsageType.SIGN_VERIFY) return null;
             switch (spec)
             {
                 case "ECC_NIST_P256": case "ECC_SECG_P256K1": return new List<string> { "ECDSA_SHA_256" };

@@ -42,6 +42,6 @@ namespace KmsTools.Local
         public List<RotationRecord> Rotations { get; set; } = new List<RotationRecord>();
 
         public bool IsSymmetricEncryption =>
-            KeySpec == Model.KeySpec.SYMMETRIC_DEFAULT && KeyUsage == Model.KeyUsage.ENCRYPT_DECRYPT;
+            KeySpec == Model.KeySpec.SYMMETRIC_DEFAULT && KeyUsage == Model.KeyUsageType.ENCRYPT_DECRYPT;
     }
 }

@@ -38,7 +38,7 @@ namespace KmsTools.Local
             return key;
         }
 
-        public void UpdateKeyDescription(UpdateKeyDescriptionRequest request, CancellationToken cancellationToken = default)
+        public UpdateKeyDescriptionResponse UpdateKeyDescription(UpdateKeyDescriptionRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
@@ -48,20 +48,23 @@ namespace KmsTools.Local
                 RequireNotPendingDeletion(key);
                 key.Description = request.Description;
             });
+            return new UpdateKeyDescriptionResponse();
         }
 
-        public void EnableKey(EnableKeyRequest request, CancellationToken cancellationToken = default)
+        public EnableKeyResponse EnableKey(EnableKeyRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
             SetKeyState(request.KeyId, KeyState.Enabled);
+            return new EnableKeyResponse();
         }
 
-        public void DisableKey(DisableKeyRequest request, CancellationToken cancellationToken = default)
+        public DisableKeyResponse DisableKey(DisableKeyRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
             SetKeyState(request.KeyId, KeyState.Disabled);
+            return new DisableKeyResponse();
         }
 
         public ScheduleKeyDeletionResponse ScheduleKeyDeletion(ScheduleKeyDeletionRequest request, CancellationToken cancellationToken = default)
@@ -100,7 +103,7 @@ namespace KmsTools.Local
             });
         }
 
-        public void UpdateAlias(UpdateAliasRequest request, CancellationToken cancellationToken = default)
+        public UpdateAliasResponse UpdateAlias(UpdateAliasRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateAliasName(request.AliasName);
@@ -121,9 +124,10 @@ namespace KmsTools.Local
                 alias.LastUpdatedDate = DateTime.UtcNow;
                 _store.ReplaceAlias(alias);
             }
+            return new UpdateAliasResponse();
         }
 
-        public void DeleteAlias(DeleteAliasRequest request, CancellationToken cancellationToken = default)
+        public DeleteAliasResponse DeleteAlias(DeleteAliasRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateAliasName(request.AliasName);
@@ -132,9 +136,10 @@ namespace KmsTools.Local
                 if (_store.TryReadAlias(request.AliasName) == null) throw AliasNotFound(request.AliasName);
                 _store.DeleteAlias(request.AliasName);
             }
+            return new DeleteAliasResponse();
         }
 
-        public void EnableKeyRotation(EnableKeyRotationRequest request, CancellationToken cancellationToken = default)
+        public EnableKeyRotationResponse EnableKeyRotation(EnableKeyRotationRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
@@ -147,9 +152,10 @@ namespace KmsTools.Local
                 key.RotationPeriodInDays = period;
                 key.NextRotationDate = DateTime.UtcNow.AddDays(period);
             });
+            return new EnableKeyRotationResponse();
         }
 
-        public void DisableKeyRotation(DisableKeyRotationRequest request, CancellationToken cancellationToken = default)
+        public DisableKeyRotationResponse DisableKeyRotation(DisableKeyRotationRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
@@ -159,6 +165,7 @@ namespace KmsTools.Local
                 key.KeyRotationEnabled = false;
                 key.NextRotationDate = null;
             });
+            return new DisableKeyRotationResponse();
         }
 
         public GetKeyRotationStatusResponse GetKeyRotationStatus(GetKeyRotationStatusRequest request, CancellationToken cancellationToken = default)
@@ -208,7 +215,7 @@ namespace KmsTools.Local
             }, (rotations, next, truncated) => new ListKeyRotationsResponse { Rotations = rotations, NextMarker = next, Truncated = truncated });
         }
 
-        public void TagResource(TagResourceRequest request, CancellationToken cancellationToken = default)
+        public TagResourceResponse TagResource(TagResourceRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
@@ -225,9 +232,10 @@ namespace KmsTools.Local
                 }
                 if (key.Tags.Count > 50) throw new KmsException(KmsErrorCodes.Tag, "Too many tags", "Tags");
             });
+            return new TagResourceResponse();
         }
 
-        public void UntagResource(UntagResourceRequest request, CancellationToken cancellationToken = default)
+        public UntagResourceResponse UntagResource(UntagResourceRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
@@ -238,6 +246,7 @@ namespace KmsTools.Local
                 RequireNotPendingDeletion(key);
                 key.Tags.RemoveAll(t => request.TagKeys.Contains(t.TagKey));
             });
+            return new UntagResourceResponse();
         }
 
         public ListResourceTagsResponse ListResourceTags(ListResourceTagsRequest request, CancellationToken cancellationToken = default)
@@ -355,10 +364,7 @@ namespace KmsTools.Local
         private KmsException AliasNotFound(string aliasName) =>
             new KmsException(KmsErrorCodes.NotFound, $"Alias {AliasArnOf(aliasName)} is not found.", "AliasName");
 
-        private static void Require(object request)
-        {
-            if (request == null) throw new ArgumentNullException(nameof(request));
-        }
+        private static void Require(object request) => LocalSupport.Check(request);
 
         /// <summary>KMS-style paging over a list: Marker is the index of the next item, as an opaque string.</summary>
         private static TResponse Page<TItem, TEntry, TResponse>(IList<TItem> items, string marker, int limit, Func<TItem, TEntry> map,

@@ -38,13 +38,14 @@ namespace KmsTools.Local
         public CreateKeyResponse CreateKey(CreateKeyRequest request, CancellationToken cancellationToken = default)
         {
             request = request ?? new CreateKeyRequest();
+            Require(request);
             if (request.Description != null) Validation.Length("Description", request.Description, 0, 8192);
             string spec = request.KeySpec == null ? KeySpec.SYMMETRIC_DEFAULT : Validation.OneOf("KeySpec", request.KeySpec, KeySpec.Values);
             string usage;
             if (request.KeyUsage != null)
-                usage = Validation.OneOf("KeyUsage", request.KeyUsage, KeyUsage.Values);
+                usage = Validation.OneOf("KeyUsage", request.KeyUsage, KeyUsageType.Values);
             else if (spec == KeySpec.SYMMETRIC_DEFAULT)
-                usage = KeyUsage.ENCRYPT_DECRYPT;
+                usage = KeyUsageType.ENCRYPT_DECRYPT;
             else
                 throw new KmsException(KmsErrorCodes.Validation,
                     "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.", "KeyUsage");
@@ -94,7 +95,7 @@ namespace KmsTools.Local
 
         public DescribeKeyResponse DescribeKey(DescribeKeyRequest request, CancellationToken cancellationToken = default)
         {
-            if (request == null) throw new ArgumentNullException(nameof(request));
+            Require(request);
             ValidateKeyId("KeyId", request.KeyId);
             Validation.GrantTokens(request.GrantTokens);
             return new DescribeKeyResponse { KeyMetadata = MetadataOf(ResolveKey(request.KeyId)) };
@@ -103,6 +104,7 @@ namespace KmsTools.Local
         public ListKeysResponse ListKeys(ListKeysRequest request, CancellationToken cancellationToken = default)
         {
             request = request ?? new ListKeysRequest();
+            Require(request);
             int limit = request.Limit ?? 100;
             Validation.Range("Limit", limit, 1, 1000);
             IEnumerable<string> ids = _store.ListKeyIds().Where(IsListed);
@@ -122,9 +124,9 @@ namespace KmsTools.Local
             };
         }
 
-        public void CreateAlias(CreateAliasRequest request, CancellationToken cancellationToken = default)
+        public CreateAliasResponse CreateAlias(CreateAliasRequest request, CancellationToken cancellationToken = default)
         {
-            if (request == null) throw new ArgumentNullException(nameof(request));
+            Require(request);
             ValidateAliasName(request.AliasName);
             ValidateKeyId("TargetKeyId", request.TargetKeyId);
             KeyIdentifier target = KeyIdentifier.Parse(request.TargetKeyId);
@@ -139,11 +141,13 @@ namespace KmsTools.Local
             if (!_store.TryCreateAlias(alias))
                 throw new KmsException(KmsErrorCodes.AlreadyExists,
                     $"An alias with the name {AliasArnOf(request.AliasName)} already exists", "AliasName");
+            return new CreateAliasResponse();
         }
 
         public ListAliasesResponse ListAliases(ListAliasesRequest request, CancellationToken cancellationToken = default)
         {
             request = request ?? new ListAliasesRequest();
+            Require(request);
             int limit = request.Limit ?? 100;
             Validation.Range("Limit", limit, 1, 100);
             IEnumerable<AliasRecord> aliases = _store.ListAliases();
@@ -247,7 +251,7 @@ namespace KmsTools.Local
 
         internal void RequireSymmetricEncryptionKey(KeyRecord key, string operation)
         {
-            if (key.KeyUsage != KeyUsage.ENCRYPT_DECRYPT)
+            if (key.KeyUsage != KeyUsageType.ENCRYPT_DECRYPT)
                 throw new KmsException(KmsErrorCodes.InvalidKeyUsage,
                     $"{ArnOf(key.KeyId)} key usage is {key.KeyUsage} which is not valid for {operation}.", "KeyId");
             if (key.KeySpec != KeySpec.SYMMETRIC_DEFAULT)
@@ -352,7 +356,7 @@ namespace KmsTools.Local
                 EncryptionAlgorithms = KeyAlgorithms.EncryptionAlgorithms(key.KeySpec, key.KeyUsage),
                 SigningAlgorithms = KeyAlgorithms.SigningAlgorithms(key.KeySpec, key.KeyUsage),
                 MacAlgorithms = KeyAlgorithms.MacAlgorithms(key.KeySpec),
-                KeyAgreementAlgorithms = key.KeyUsage == KeyUsage.KEY_AGREEMENT ? new List<string> { "ECDH" } : null,
+                KeyAgreementAlgorithms = key.KeyUsage == KeyUsageType.KEY_AGREEMENT ? new List<string> { "ECDH" } : null,
                 MultiRegion = false,
                 CurrentKeyMaterialId = key.CurrentKeyMaterialId,
             };

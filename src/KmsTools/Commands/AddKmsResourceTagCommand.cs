@@ -19,7 +19,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldChange(KeyId, "Tag key with " + string.Join(", ", (ToTags(Tags) ?? new System.Collections.Generic.List<Tag>()).ConvertAll(t => $"{t.TagKey}={t.TagValue}")))) return;
-            Invoke("TagResource", KeyId, () => new TagResourceRequest { KeyId = KeyId, Tags = ToTags(Tags) }, r => { KmsBackend.TagResource(r, StopToken); return (object)null; });
+            Invoke("TagResource", KeyId, () => new TagResourceRequest { KeyId = KeyId, Tags = ToTags(Tags) }, r => KmsBackend.TagResource(r, StopToken));
         }
     }
 }

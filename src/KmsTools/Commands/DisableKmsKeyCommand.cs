@@ -10,7 +10,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldChange(KeyId, "Disable KMS key")) return;
-            Invoke("DisableKey", KeyId, () => new DisableKeyRequest { KeyId = KeyId }, r => { KmsBackend.DisableKey(r, StopToken); return (object)null; });
+            Invoke("DisableKey", KeyId, () => new DisableKeyRequest { KeyId = KeyId }, r => KmsBackend.DisableKey(r, StopToken));
         }
     }
 }

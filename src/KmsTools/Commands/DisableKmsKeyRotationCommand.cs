@@ -10,7 +10,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldChange(KeyId, "Disable automatic rotation")) return;
-            Invoke("DisableKeyRotation", KeyId, () => new DisableKeyRotationRequest { KeyId = KeyId }, r => { KmsBackend.DisableKeyRotation(r, StopToken); return (object)null; });
+            Invoke("DisableKeyRotation", KeyId, () => new DisableKeyRotationRequest { KeyId = KeyId }, r => KmsBackend.DisableKeyRotation(r, StopToken));
         }
     }
 }

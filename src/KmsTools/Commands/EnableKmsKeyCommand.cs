@@ -10,7 +10,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldChange(KeyId, "Enable KMS key")) return;
-            Invoke("EnableKey", KeyId, () => new EnableKeyRequest { KeyId = KeyId }, r => { KmsBackend.EnableKey(r, StopToken); return (object)null; });
+            Invoke("EnableKey", KeyId, () => new EnableKeyRequest { KeyId = KeyId }, r => KmsBackend.EnableKey(r, StopToken));
         }
     }
 }

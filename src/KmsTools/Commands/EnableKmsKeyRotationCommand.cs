@@ -14,7 +14,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldChange(KeyId, $"Enable automatic rotation every {RotationPeriodInDays ?? 365} days")) return;
-            Invoke("EnableKeyRotation", KeyId, () => new EnableKeyRotationRequest { KeyId = KeyId, RotationPeriodInDays = RotationPeriodInDays }, r => { KmsBackend.EnableKeyRotation(r, StopToken); return (object)null; });
+            Invoke("EnableKeyRotation", KeyId, () => new EnableKeyRotationRequest { KeyId = KeyId, RotationPeriodInDays = RotationPeriodInDays }, r => KmsBackend.EnableKeyRotation(r, StopToken));
         }
     }
 }

@@ -17,6 +17,6 @@ namespace KmsTools.Commands
             RunPaged("ListAliases", KeyId,
                 marker => new ListAliasesRequest { KeyId = KeyId, Marker = marker },
                 r => KmsBackend.ListAliases(r, StopToken),
-                page => (page.Aliases, page.Truncated ? page.NextMarker : null), singlePage: NoPaginate);
+                page => (page.Aliases, NextPage(page.Truncated, page.NextMarker)), singlePage: NoPaginate);
     }
 }

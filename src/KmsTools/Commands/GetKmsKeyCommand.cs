@@ -44,7 +44,7 @@ namespace KmsTools.Commands
             RunPaged("ListKeys", null,
                 marker => new ListKeysRequest { Limit = Limit, Marker = marker },
                 r => KmsBackend.ListKeys(r, StopToken),
-                page => (page.Keys, page.Truncated ? page.NextMarker : null),
+                page => (page.Keys, NextPage(page.Truncated, page.NextMarker)),
                 Marker, singlePage,
                 entry => Invoke("DescribeKey", entry.KeyId, () => new DescribeKeyRequest { KeyId = entry.KeyId }, r => KmsBackend.DescribeKey(r, StopToken), r => r.KeyMetadata));
         }

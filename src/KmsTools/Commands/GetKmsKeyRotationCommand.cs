@@ -19,6 +19,6 @@ namespace KmsTools.Commands
             RunPaged("ListKeyRotations", KeyId,
                 marker => new ListKeyRotationsRequest { KeyId = KeyId, Marker = marker },
                 r => KmsBackend.ListKeyRotations(r, StopToken),
-                page => (page.Rotations, page.Truncated ? page.NextMarker : null), singlePage: NoPaginate);
+                page => (page.Rotations, NextPage(page.Truncated, page.NextMarker)), singlePage: NoPaginate);
     }
 }

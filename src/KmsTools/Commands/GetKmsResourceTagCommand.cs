@@ -19,6 +19,6 @@ namespace KmsTools.Commands
             RunPaged("ListResourceTags", KeyId,
                 marker => new ListResourceTagsRequest { KeyId = KeyId, Marker = marker },
                 r => KmsBackend.ListResourceTags(r, StopToken),
-                page => (page.Tags, page.Truncated ? page.NextMarker : null), singlePage: NoPaginate);
+                page => (page.Tags, NextPage(page.Truncated, page.NextMarker)), singlePage: NoPaginate);
     }
 }

@@ -17,7 +17,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldChange(AliasName, "Delete alias")) return;
-            Invoke("DeleteAlias", AliasName, () => new DeleteAliasRequest { AliasName = AliasName }, r => { KmsBackend.DeleteAlias(r, StopToken); return (object)null; });
+            Invoke("DeleteAlias", AliasName, () => new DeleteAliasRequest { AliasName = AliasName }, r => KmsBackend.DeleteAlias(r, StopToken));
         }
     }
 }

@@ -24,7 +24,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldChange(KeyId, "Remove tags " + string.Join(", ", TagKeys ?? new string[0]))) return;
-            Invoke("UntagResource", KeyId, () => new UntagResourceRequest { KeyId = KeyId, TagKeys = ToList(TagKeys) }, r => { KmsBackend.UntagResource(r, StopToken); return (object)null; });
+            Invoke("UntagResource", KeyId, () => new UntagResourceRequest { KeyId = KeyId, TagKeys = ToList(TagKeys) }, r => KmsBackend.UntagResource(r, StopToken));
         }
     }
 }

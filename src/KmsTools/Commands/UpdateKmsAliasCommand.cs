@@ -22,7 +22,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldChange(AliasName, $"Point alias at {TargetKeyId}")) return;
-            Invoke("UpdateAlias", AliasName, () => new UpdateAliasRequest { AliasName = AliasName, TargetKeyId = TargetKeyId }, r => { KmsBackend.UpdateAlias(r, StopToken); return (object)null; });
+            Invoke("UpdateAlias", AliasName, () => new UpdateAliasRequest { AliasName = AliasName, TargetKeyId = TargetKeyId }, r => KmsBackend.UpdateAlias(r, StopToken));
         }
     }
 }

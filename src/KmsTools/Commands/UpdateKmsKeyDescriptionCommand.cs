@@ -22,7 +22,7 @@ namespace KmsTools.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldChange(KeyId, $"Set description to '{Description}'")) return;
-            Invoke("UpdateKeyDescription", KeyId, () => new UpdateKeyDescriptionRequest { KeyId = KeyId, Description = Description }, r => { KmsBackend.UpdateKeyDescription(r, StopToken); return (object)null; });
+            Invoke("UpdateKeyDescription", KeyId, () => new UpdateKeyDescriptionRequest { KeyId = KeyId, Description = Description }, r => KmsBackend.UpdateKeyDescription(r, StopToken));
         }
     }
 }

@@ -39,7 +39,7 @@ namespace KmsTools.Infrastructure
 
     public sealed class KeyUsageCompleter : ClosedSetCompleter
     {
-        protected override IEnumerable<string> Values => Model.KeyUsage.Values;
+        protected override IEnumerable<string> Values => Model.KeyUsageType.Values;
     }
 
     public sealed class EncryptionAlgorithmCompleter : ClosedSetCompleter
