@@ -46,7 +46,7 @@ $shared = @{
     Query = 'A JMESPath expression applied to the response''s JSON form (the CLI''s --query). Without -Output the result is emitted as objects.'
     NoPaginate = 'Returns the first page only (the CLI''s --no-paginate); -Verbose says where the next page starts. By default every page is read.'
     EncryptionContext = 'The encryption context: non-secret key-value pairs bound to the ciphertext; decrypting needs the same pairs, an exact, case-sensitive match. Give a hashtable (@{ purpose = ''backup'' }), the CLI''s shorthand (purpose=backup,team=ops) or a JSON object string. Values must be strings. Do not put secrets here: KMS logs it in plaintext.'
-    GrantTokens = 'Grant tokens (at most 10). The local engine has no grants and only checks their number and length; a remote endpoint uses them.'
+    GrantToken = 'Grant tokens (at most 10). The local engine has no grants and only checks their number and length; a remote endpoint uses them.'
     DryRun = 'Checks whether the request would succeed without performing it. A request that would succeed fails with DryRunOperationException; one that would not fails with its real error.'
     WhatIf = 'Shows what would happen if the cmdlet runs. The cmdlet is not run.'
     Confirm = 'Prompts you for confirmation before running the cmdlet.'
@@ -54,7 +54,7 @@ $shared = @{
     PlaintextString = 'Text to encrypt, as its UTF-8 bytes. A string given to -Plaintext is read as base64 instead, never as text.'
     Limit = 'Keys per ListKeys page, 1 to 1000. With -Limit or -Marker only that page is returned; -Verbose gives the next marker.'
     Marker = 'Where a ListKeys page starts: the marker that -Verbose reported for the previous page.'
-    Tags = 'Tags as a hashtable, for example @{ team = ''ops''; env = ''prod'' }. Keys up to 128 characters, values up to 256; keys beginning with aws: are reserved.'
+    Tag = 'Tags as a hashtable, for example @{ team = ''ops''; env = ''prod'' }. Keys up to 128 characters, values up to 256; keys beginning with aws: are reserved.'
 }
 
 # PowerShell examples: title, code, remarks. At least two per cmdlet.
@@ -96,7 +96,7 @@ $examples = @{
     )
     'New-KmsKey' = @(
         ,@('Create a symmetric encryption key', 'New-KmsKey -Description ''data keys for backups''', 'SYMMETRIC_DEFAULT and ENCRYPT_DECRYPT are the defaults.')
-        ,@('Create a signing key with tags', 'New-KmsKey -KeySpec ECC_NIST_P256 -KeyUsage SIGN_VERIFY -Tags @{ team = ''ops'' }', 'Asymmetric and HMAC keys need -KeyUsage.')
+        ,@('Create a signing key with tags', 'New-KmsKey -KeySpec ECC_NIST_P256 -KeyUsage SIGN_VERIFY -Tag @{ team = ''ops'' }', 'Asymmetric and HMAC keys need -KeyUsage.')
     )
     'Get-KmsKey' = @(
         ,@('Describe a key by alias', 'Get-KmsKey -KeyId alias/backup', 'KeyId takes a key id, key ARN, alias name or alias ARN.')
@@ -159,11 +159,11 @@ $examples = @{
         ,@('Show the latest rotation', 'Get-KmsKeyRotation alias/backup | Select-Object -Last 1', '')
     )
     'Add-KmsResourceTag' = @(
-        ,@('Tag a key', 'Add-KmsResourceTag -KeyId alias/backup -Tags @{ team = ''ops''; env = ''prod'' }', 'An existing tag keeps its place and takes the new value.')
-        ,@('Tag keys from the pipeline', 'Get-KmsKey | Add-KmsResourceTag -Tags @{ audited = ''2027'' }', '')
+        ,@('Tag a key', 'Add-KmsResourceTag -KeyId alias/backup -Tag @{ team = ''ops''; env = ''prod'' }', 'An existing tag keeps its place and takes the new value.')
+        ,@('Tag keys from the pipeline', 'Get-KmsKey | Add-KmsResourceTag -Tag @{ audited = ''2027'' }', '')
     )
     'Remove-KmsResourceTag' = @(
-        ,@('Remove tags', 'Remove-KmsResourceTag -KeyId alias/backup -TagKeys env, team', '')
+        ,@('Remove tags', 'Remove-KmsResourceTag -KeyId alias/backup -TagKey env, team', '')
         ,@('Preview', 'Remove-KmsResourceTag alias/backup env -WhatIf', '')
     )
     'Get-KmsResourceTag' = @(
@@ -273,7 +273,7 @@ foreach ($command in $moduleCommands) {
     $parameters = $command.Parameters.Values | Where-Object { $_.Name -notin $commonParameters } | Sort-Object Name
     foreach ($parameter in $parameters) {
         $option = Get-OptionText $man $parameter.Name
-        $text = if ($shared.ContainsKey($parameter.Name) -and ($parameter.Name -notin 'EncryptionContext', 'GrantTokens', 'DryRun' -or -not $option)) { $shared[$parameter.Name] }
+        $text = if ($shared.ContainsKey($parameter.Name) -and ($parameter.Name -notin 'EncryptionContext', 'GrantToken', 'DryRun' -or -not $option)) { $shared[$parameter.Name] }
                 elseif ($option -and $option.Text) { $option.Text }
                 else { "TODO: describe -$($parameter.Name)." }
         if ($parameter.Name -eq 'KeyPairSpec') { $accepted = 'RSA_2048', 'RSA_3072', 'RSA_4096', 'ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521', 'ECC_SECG_P256K1', 'SM2', 'ECC_NIST_EDWARDS25519' }

@@ -135,3 +135,33 @@ Describe 'Get-Help' {
         }
     }
 }
+
+Describe 'Parameter names' {
+    It 'a list parameter has the singular name and the API''s plural as its alias (<Cmdlet> -<Name>)' -ForEach @(
+        foreach ($cmdlet in 'New-KmsDataKeyPairWithoutPlaintext', 'New-KmsDataKeyPair', 'New-KmsDataKey', 'New-KmsDataKeyWithoutPlaintext',
+            'Invoke-KmsEncrypt', 'Invoke-KmsDecrypt', 'Invoke-KmsReEncrypt', 'Get-KmsKey', 'Get-KmsPublicKey') { @{ Cmdlet = $cmdlet; Name = 'GrantToken'; Plural = 'GrantTokens' } }
+        @{ Cmdlet = 'New-KmsKey'; Name = 'Tag'; Plural = 'Tags' }
+        @{ Cmdlet = 'Add-KmsResourceTag'; Name = 'Tag'; Plural = 'Tags' }
+        @{ Cmdlet = 'Remove-KmsResourceTag'; Name = 'TagKey'; Plural = 'TagKeys' }
+    ) {
+        $parameter = (Get-Command $Cmdlet).Parameters[$Name]
+        $parameter | Should -Not -BeNullOrEmpty
+        $parameter.Aliases | Should -Contain $Plural
+    }
+
+    It 'no parameter of the module has a plural name of the API' {
+        foreach ($command in Get-Command -Module KmsTools) {
+            $command.Parameters.Keys | Should -Not -BeIn 'GrantTokens', 'Tags', 'TagKeys' -Because "$($command.Name) follows the singular rule"
+        }
+    }
+
+    It 'the plural alias works, and an error about the list member names the singular parameter''s value' {
+        $key = New-KmsKey -Tags @{ team = 'ops' }
+        (Get-KmsResourceTag -KeyId $key.KeyId).TagKey | Should -Be 'team'
+        $tokens = 1..11 | ForEach-Object { "token$_" }
+        $failure = $null
+        try { Get-KmsKey -KeyId $key.KeyId -GrantToken $tokens -ErrorAction Stop } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'ValidationException*'
+        $failure.TargetObject | Should -Be $tokens
+    }
+}

@@ -159,6 +159,9 @@ namespace KmsTools.Commands
 
         private bool WantsCliOutput => Output != null || Query != null;
 
+        /// <summary>Where the next page starts, or null on the last page (a page says Truncated when there is more).</summary>
+        internal static string NextPage(bool? truncated, string nextMarker) => truncated == true ? nextMarker : null;
+
         /// <summary>ShouldProcess, except that printing a skeleton changes nothing and so asks nothing.</summary>
         internal bool ShouldChange(string target, string action) => GenerateCliSkeleton != null || ShouldProcess(target, action);
 
@@ -385,14 +388,19 @@ namespace KmsTools.Commands
 
 namespace KmsTools.Commands
 {
-    /// <summary>The cmdlets over KMS list operations: all pages by default, as the AWS CLI does.</summary>
+    /// <summary>The cmdlets over KMS list operations that need no key (ListKeys, ListAliases): all pages by default, as the AWS CLI does.</summary>
     public abstract class KmsListCmdlet : KmsCmdlet
     {
         /// <summary>Only the first page (--no-paginate); -Verbose says where the next one starts.</summary>
         [Parameter]
         public SwitchParameter NoPaginate { get; set; }
+    }
 
-        /// <summary>Where the next page starts, or null on the last page (a page says Truncated when there is more).</summary>
-        internal static string NextPage(bool? truncated, string nextMarker) => truncated == true ? nextMarker : null;
+    /// <summary>The cmdlets over KMS list operations of one key (ListKeyRotations, ListResourceTags): -KeyId as every key cmdlet has it, all pages by default.</summary>
+    public abstract class KmsKeyListCmdlet : KmsKeyCmdlet
+    {
+        /// <summary>Only the first page (--no-paginate); -Verbose says where the next one starts.</summary>
+        [Parameter]
+        public SwitchParameter NoPaginate { get; set; }
     }
 }

@@ -35,7 +35,8 @@ namespace KmsTools.Commands
         public object EncryptionContext { get; set; }
 
         [Parameter]
-        public string[] GrantTokens { get; set; }
+        [Alias("GrantTokens")]
+        public string[] GrantToken { get; set; }
 
         [Parameter]
         public SwitchParameter DryRun { get; set; }
@@ -54,7 +55,8 @@ namespace KmsTools.Commands
         public object EncryptionContext { get; set; }
 
         [Parameter]
-        public string[] GrantTokens { get; set; }
+        [Alias("GrantTokens")]
+        public string[] GrantToken { get; set; }
 
         [Parameter]
         public SwitchParameter DryRun { get; set; }

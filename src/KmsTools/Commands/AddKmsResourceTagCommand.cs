@@ -13,13 +13,13 @@ namespace KmsTools.Commands
         /// <summary>Tags as a hashtable: @{ team = 'ops'; env = 'prod' }.</summary>
         [Parameter(Mandatory = true, Position = 1, ParameterSetName = ParametersSet)]
         [Parameter(Position = 1, ParameterSetName = CliInputJsonSet)]
-        [Alias("Tag")]
-        public IDictionary Tags { get; set; }
+        [Alias("Tags")]
+        public IDictionary Tag { get; set; }
 
         protected override void ProcessRecord()
         {
-            if (!ShouldChange(KeyId, "Tag key with " + string.Join(", ", (ToTags(Tags) ?? new System.Collections.Generic.List<Tag>()).ConvertAll(t => $"{t.TagKey}={t.TagValue}")))) return;
-            Invoke("TagResource", KeyId, () => new TagResourceRequest { KeyId = KeyId, Tags = ToTags(Tags) }, r => KmsBackend.TagResource(r, StopToken));
+            if (!ShouldChange(KeyId, "Tag key with " + string.Join(", ", (ToTags(Tag) ?? new System.Collections.Generic.List<Tag>()).ConvertAll(t => $"{t.TagKey}={t.TagValue}")))) return;
+            Invoke("TagResource", KeyId, () => new TagResourceRequest { KeyId = KeyId, Tags = ToTags(Tag) }, r => KmsBackend.TagResource(r, StopToken));
         }
     }
 }

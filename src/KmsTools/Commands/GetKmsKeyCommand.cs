@@ -22,7 +22,8 @@ namespace KmsTools.Commands
 
         [Parameter(ParameterSetName = DescribeSet)]
         [Parameter(ParameterSetName = CliInputJsonSet)]
-        public string[] GrantTokens { get; set; }
+        [Alias("GrantTokens")]
+        public string[] GrantToken { get; set; }
 
         /// <summary>Keys per ListKeys page, 1 to 1000. With -Limit or -Marker only that one page is returned.</summary>
         [Parameter(ParameterSetName = ListSet)]
@@ -37,7 +38,7 @@ namespace KmsTools.Commands
         {
             if (ParameterSetName != ListSet)
             {
-                Invoke("DescribeKey", KeyId, () => new DescribeKeyRequest { KeyId = KeyId, GrantTokens = ToList(GrantTokens) }, r => KmsBackend.DescribeKey(r, StopToken), r => r.KeyMetadata);
+                Invoke("DescribeKey", KeyId, () => new DescribeKeyRequest { KeyId = KeyId, GrantTokens = ToList(GrantToken) }, r => KmsBackend.DescribeKey(r, StopToken), r => r.KeyMetadata);
                 return;
             }
             bool singlePage = NoPaginate || Limit != null || Marker != null;

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using KmsTools.Infrastructure;
 using KmsTools.Model;
 
 namespace KmsTools.Commands
@@ -7,14 +6,8 @@ namespace KmsTools.Commands
     /// <summary>ListKeyRotations: the completed rotations of a key (all pages), oldest first.</summary>
     [Cmdlet(VerbsCommon.Get, "KmsKeyRotation", DefaultParameterSetName = ParametersSet)]
     [OutputType(typeof(RotationsListEntry))]
-    public sealed class GetKmsKeyRotationCommand : KmsListCmdlet
+    public sealed class GetKmsKeyRotationCommand : KmsKeyListCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
-        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
-        [AllowEmptyString]
-        [ArgumentCompleter(typeof(KeyIdCompleter))]
-        public string KeyId { get; set; }
-
         protected override void ProcessRecord() =>
             RunPaged("ListKeyRotations", KeyId,
                 marker => new ListKeyRotationsRequest { KeyId = KeyId, Marker = marker },

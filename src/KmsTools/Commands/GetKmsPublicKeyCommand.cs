@@ -11,9 +11,10 @@ namespace KmsTools.Commands
     public sealed class GetKmsPublicKeyCommand : KmsKeyCmdlet
     {
         [Parameter]
-        public string[] GrantTokens { get; set; }
+        [Alias("GrantTokens")]
+        public string[] GrantToken { get; set; }
 
         protected override void ProcessRecord() =>
-            Invoke("GetPublicKey", KeyId, () => new GetPublicKeyRequest { KeyId = KeyId, GrantTokens = ToList(GrantTokens) }, r => KmsBackend.GetPublicKey(r, StopToken));
+            Invoke("GetPublicKey", KeyId, () => new GetPublicKeyRequest { KeyId = KeyId, GrantTokens = ToList(GrantToken) }, r => KmsBackend.GetPublicKey(r, StopToken));
     }
 }

@@ -30,7 +30,8 @@ namespace KmsTools.Commands
         public string EncryptionAlgorithm { get; set; }
 
         [Parameter]
-        public string[] GrantTokens { get; set; }
+        [Alias("GrantTokens")]
+        public string[] GrantToken { get; set; }
 
         [Parameter]
         public SwitchParameter DryRun { get; set; }
@@ -43,7 +44,7 @@ namespace KmsTools.Commands
                 EncryptionContext = ToEncryptionContext(EncryptionContext),
                 KeyId = KeyId,
                 EncryptionAlgorithm = EncryptionAlgorithm,
-                GrantTokens = ToList(GrantTokens),
+                GrantTokens = ToList(GrantToken),
                 DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
             }, r => KmsBackend.Decrypt(r, StopToken));
         }

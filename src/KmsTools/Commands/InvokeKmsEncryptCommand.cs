@@ -43,7 +43,8 @@ namespace KmsTools.Commands
         public string EncryptionAlgorithm { get; set; }
 
         [Parameter]
-        public string[] GrantTokens { get; set; }
+        [Alias("GrantTokens")]
+        public string[] GrantToken { get; set; }
 
         [Parameter]
         public SwitchParameter DryRun { get; set; }
@@ -61,7 +62,7 @@ namespace KmsTools.Commands
                         : BlobArgument.ToBytes(Plaintext, "Plaintext"),
                     EncryptionContext = ToEncryptionContext(EncryptionContext),
                     EncryptionAlgorithm = EncryptionAlgorithm,
-                    GrantTokens = ToList(GrantTokens),
+                    GrantTokens = ToList(GrantToken),
                     DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
                 }, r => KmsBackend.Encrypt(r, StopToken));
             }

@@ -47,7 +47,8 @@ namespace KmsTools.Commands
         public string DestinationEncryptionAlgorithm { get; set; }
 
         [Parameter]
-        public string[] GrantTokens { get; set; }
+        [Alias("GrantTokens")]
+        public string[] GrantToken { get; set; }
 
         [Parameter]
         public SwitchParameter DryRun { get; set; }
@@ -62,7 +63,7 @@ namespace KmsTools.Commands
                 DestinationEncryptionContext = ToEncryptionContext(DestinationEncryptionContext),
                 SourceEncryptionAlgorithm = SourceEncryptionAlgorithm,
                 DestinationEncryptionAlgorithm = DestinationEncryptionAlgorithm,
-                GrantTokens = ToList(GrantTokens),
+                GrantTokens = ToList(GrantToken),
                 DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
             }, r => KmsBackend.ReEncrypt(r, StopToken));
     }

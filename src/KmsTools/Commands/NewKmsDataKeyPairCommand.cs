@@ -16,7 +16,7 @@ namespace KmsTools.Commands
                 KeyId = KeyId,
                 KeyPairSpec = KeyPairSpec,
                 EncryptionContext = ToEncryptionContext(EncryptionContext),
-                GrantTokens = ToList(GrantTokens),
+                GrantTokens = ToList(GrantToken),
                 DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
             }, r => KmsBackend.GenerateDataKeyPair(r, StopToken), aheadWhen: r => TakesSeconds(r.KeyPairSpec));
     }

@@ -17,7 +17,7 @@ namespace KmsTools.Commands
                 KeySpec = KeySpec,
                 NumberOfBytes = NumberOfBytes,
                 EncryptionContext = ToEncryptionContext(EncryptionContext),
-                GrantTokens = ToList(GrantTokens),
+                GrantTokens = ToList(GrantToken),
                 DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
             }, r => KmsBackend.GenerateDataKeyWithoutPlaintext(r, StopToken));
     }

@@ -25,7 +25,8 @@ namespace KmsTools.Commands
 
         /// <summary>Tags as a hashtable (@{ team = 'ops' }).</summary>
         [Parameter]
-        public IDictionary Tags { get; set; }
+        [Alias("Tags")]
+        public IDictionary Tag { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -36,7 +37,7 @@ namespace KmsTools.Commands
                 Description = Description,
                 KeySpec = KeySpec,
                 KeyUsage = KeyUsage,
-                Tags = ToTags(Tags),
+                Tags = ToTags(Tag),
             }, r => KmsBackend.CreateKey(r, StopToken), r => r.KeyMetadata);
         }
     }

@@ -18,13 +18,13 @@ namespace KmsTools.Commands
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
-        [Alias("TagKey")]
-        public string[] TagKeys { get; set; }
+        [Alias("TagKeys")]
+        public string[] TagKey { get; set; }
 
         protected override void ProcessRecord()
         {
-            if (!ShouldChange(KeyId, "Remove tags " + string.Join(", ", TagKeys ?? new string[0]))) return;
-            Invoke("UntagResource", KeyId, () => new UntagResourceRequest { KeyId = KeyId, TagKeys = ToList(TagKeys) }, r => KmsBackend.UntagResource(r, StopToken));
+            if (!ShouldChange(KeyId, "Remove tags " + string.Join(", ", TagKey ?? new string[0]))) return;
+            Invoke("UntagResource", KeyId, () => new UntagResourceRequest { KeyId = KeyId, TagKeys = ToList(TagKey) }, r => KmsBackend.UntagResource(r, StopToken));
         }
     }
 }

@@ -11,7 +11,10 @@ namespace KmsTools.Infrastructure
         {
             // A plaintext never becomes an error's target: error records end up in $Error, transcripts and logs.
             if (error.MemberName == null || Redaction.IsSecret(error.MemberName)) return defaultTarget;
-            if (boundParameters != null && boundParameters.TryGetValue(error.MemberName, out object bound))
+            if (boundParameters == null) return defaultTarget;
+            // A list member's parameter has the singular name (GrantTokens is -GrantToken, Tags -Tag, TagKeys -TagKey).
+            string singular = error.MemberName.EndsWith("s", System.StringComparison.Ordinal) ? error.MemberName.Substring(0, error.MemberName.Length - 1) : null;
+            if (boundParameters.TryGetValue(error.MemberName, out object bound) || singular != null && boundParameters.TryGetValue(singular, out bound))
                 return bound is SwitchParameter ? defaultTarget : bound;
             return defaultTarget;
         }
