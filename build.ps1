@@ -7,7 +7,8 @@
     Demo    Build, then the headline cmdlet on the default local store (alias/kmstools-demo is created when missing).
     Help    en-US/ from docs/: platyPS's New-ExternalHelp where platyPS is installed, else build/Convert-HelpMarkdown.ps1.
     Bench   Build, then the benchmarks; results go to bench/results (JSON and markdown, not committed).
-    Package Build, then a versioned module folder under out/package ready to publish.
+    Package Build, then the module folder out/package/KmsTools and its .nupkg in the file repository
+            out/package/repository (Publish-PSResource). -NoBuild packages what bin/ holds.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
@@ -16,7 +17,9 @@ param(
     [ValidateSet('Build', 'Test', 'Demo', 'Help', 'Bench', 'Package')]
     [string] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+    # Package only: lay out and pack the module that bin/ holds now (the test suite packs the build it tests).
+    [switch] $NoBuild
 )
 
 $ErrorActionPreference = 'Stop'
@@ -209,16 +212,36 @@ function Invoke-Bench {
     Write-Host "Results in $results (report.md, *.json)"
 }
 
+# The module as it is installed: KmsTools/ with the manifest, root module, type and format data, bin/ and en-US/;
+# then its .nupkg, made by PSResourceGet's Publish-PSResource to a file repository (out/package/repository).
 function Invoke-Package {
-    Invoke-Build
-    $manifest = Import-PowerShellDataFile (Join-Path $Root 'KmsTools.psd1')
-    $target = Join-Path $Out "package/KmsTools/$($manifest.ModuleVersion)"
-    if (Test-Path $target) { Remove-Item $target -Recurse -Force }
-    New-Item -ItemType Directory -Path $target -Force | Out-Null
-    Copy-Item (Join-Path $Root 'KmsTools.psd1'), (Join-Path $Root 'KmsTools.psm1'), (Join-Path $Root 'KmsTools.types.ps1xml'), (Join-Path $Root 'KmsTools.format.ps1xml') -Destination $target
-    Copy-Item $Bin -Destination $target -Recurse
-    if (Test-Path (Join-Path $Root 'en-US')) { Copy-Item (Join-Path $Root 'en-US') -Destination $target -Recurse }
-    Write-Host "Module laid out in $target"
+    if (-not $NoBuild) { Invoke-Build }
+    $package = Join-Path $Out 'package'
+    $module = Join-Path $package 'KmsTools'
+    $repository = Join-Path $package 'repository'
+    foreach ($folder in $module, $repository) { if (Test-Path $folder) { Remove-Item $folder -Recurse -Force } }
+    New-Item -ItemType Directory -Path $module -Force | Out-Null
+    Copy-Item (Join-Path $Root 'KmsTools.psd1'), (Join-Path $Root 'KmsTools.psm1'), (Join-Path $Root 'KmsTools.types.ps1xml'),
+        (Join-Path $Root 'KmsTools.format.ps1xml'), (Join-Path $Root 'LICENSE'), (Join-Path $Root 'README.md') -Destination $module
+    Copy-Item $Bin -Destination $module -Recurse
+    Copy-Item (Join-Path $Root 'en-US') -Destination $module -Recurse
+    # A child pwsh with a temporary data folder: registering the build's repository leaves the user's settings alone.
+    $data = Join-Path ([IO.Path]::GetTempPath()) ('kmstools-psresourceget-' + [guid]::NewGuid().ToString('N'))
+    $saved = $env:XDG_DATA_HOME
+    try {
+        # It must exist: .NET answers an empty LocalApplicationData for a missing folder, and PSResourceGet then writes into the working folder.
+        $null = New-Item -ItemType Directory -Path $data -Force
+        $env:XDG_DATA_HOME = $data
+        $nupkg = Invoke-ChildPwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'build/Publish-LocalPackage.ps1'),
+            '-ModulePath', $module, '-Repository', $repository)
+        if ($LASTEXITCODE -ne 0) { throw "Publish-PSResource failed (exit code $LASTEXITCODE)." }
+    }
+    finally {
+        $env:XDG_DATA_HOME = $saved
+        Remove-Item $data -Recurse -Force -ErrorAction SilentlyContinue
+    }
+    Write-Host "Module laid out in $module"
+    Write-Host "Package: $(@($nupkg)[-1])"
 }
 
 Push-Location $Root
