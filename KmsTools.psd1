@@ -46,6 +46,8 @@
         PSData = @{
             Tags       = @('KMS', 'AWS', 'Encryption', 'DataKey', 'Crypto', 'PSEdition_Core', 'PSEdition_Desktop')
             LicenseUri = 'https://opensource.org/licenses/MIT'
+            # Where the module's docs live: each cmdlet's help links here (online version, Get-Help -Online).
+            ProjectUri = 'https://github.com/kmstools/KmsTools'
         }
     }
 }

@@ -97,8 +97,19 @@ function IsRequiredIn($Doc, $Parameter, [string] $Set) {
 
 $maml = 'http://schemas.microsoft.com/maml/2004/10'; $command = 'http://schemas.microsoft.com/maml/dev/command/2004/10'; $dev = 'http://schemas.microsoft.com/maml/dev/2004/10'
 
+# Markdown inline to the plain text Get-Help prints: links as "text (URL)", a link to another cmdlet's doc as
+# "Operation (Cmdlet)", no emphasis or code marks. Code fences are left as they are.
+function ConvertTo-PlainText([string] $Text) {
+    if ($Text -match '^```|\n') { return $Text }
+    $text = [regex]::Replace($Text, '\[([^\]]+)\]\(([\w-]+)\.md\)', { param($m) if ($m.Groups[1].Value -eq $m.Groups[2].Value) { $m.Groups[1].Value } else { "$($m.Groups[1].Value) ($($m.Groups[2].Value))" } })
+    $text = [regex]::Replace($text, '\[([^\]]+)\]\((https?://[^)]+)\)', '$1 ($2)')
+    $text = [regex]::Replace($text, '\*\*([^*]+)\*\*', '$1')
+    $text = [regex]::Replace($text, '(?<![\w*])\*([^*\s][^*]*?)\*(?![\w*])', '$1')
+    return [regex]::Replace($text, '`([^`]+)`', '$1')
+}
+
 function Write-Paras($Writer, $Paragraphs) {
-    foreach ($paragraph in $Paragraphs) { $Writer.WriteElementString('maml', 'para', $maml, $paragraph) }
+    foreach ($paragraph in $Paragraphs) { $Writer.WriteElementString('maml', 'para', $maml, (ConvertTo-PlainText $paragraph)) }
 }
 
 function Write-Parameter($Writer, $Parameter, [bool] $Required, [string] $Position, [bool] $InSyntax = $false) {

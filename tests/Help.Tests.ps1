@@ -105,7 +105,9 @@ Describe 'Get-Help' {
         $text = Get-Help New-KmsDataKeyPairWithoutPlaintext -Full | Out-String -Width 300
         $text | Should -Match 'Returns a unique asymmetric data key pair for use outside of KMS'
         $text | Should -Match 'You cannot use an asymmetric KMS key or a KMS key in a custom key store'
-        $text | Should -Match 'Required permissions : kms:GenerateDataKeyPairWithoutPlaintext'
+        $text | Should -Match ([regex]::Escape('Required permissions: kms:GenerateDataKeyPairWithoutPlaintext (https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html) (key policy).'))
+        $text | Should -Match ([regex]::Escape('For more information, see Encryption Context (https://docs.aws.amazon.com/kms/latest/developerguide/encrypt_context.html) in the Key Management Service Developer Guide.'))
+        $text | Should -Match ([regex]::Escape('use the DescribeKey (Get-KmsKey) operation')) -Because 'an operation named in the text points at its cmdlet'
         $text | Should -Match 'eventual consistency'
         $text | Should -Match 'SM2 data key pairs exist only in China Regions'
         $text | Should -Match 'KeyMaterialId'
@@ -163,5 +165,49 @@ Describe 'Parameter names' {
         try { Get-KmsKey -KeyId $key.KeyId -GrantToken $tokens -ErrorAction Stop } catch { $failure = $_ }
         $failure.FullyQualifiedErrorId | Should -BeLike 'ValidationException*'
         $failure.TargetObject | Should -Be $tokens
+    }
+}
+
+Describe 'The docs are this module''s' {
+    BeforeAll {
+        $script:Shared = (Import-PowerShellDataFile (Join-Path $Root 'build/SharedParameters.psd1')).Shared
+        $script:ProjectUri = (Import-PowerShellDataFile $ModuleManifest).PrivateData.PSData.ProjectUri
+        # The prose of a doc: no front matter, no code fences, no syntax lines.
+        function Get-Prose([string] $Name) {
+            $fenced = $false
+            foreach ($line in Get-Content (Join-Path $Docs "$Name.md")) {
+                if ($line -match '^```') { $fenced = -not $fenced; continue }
+                if (-not $fenced -and $line -notmatch '^(---|[\w ]+: )') { $line }
+            }
+        }
+    }
+
+    It '<_>: no man-page artifacts (a space before punctuation, "Cross-account use :")' -ForEach $Cmdlets {
+        $prose = Get-Prose $_
+        $prose | Where-Object { $_ -match '\S +[.,;:](\s|$)' } | Should -BeNullOrEmpty
+        $prose | Where-Object { $_ -match '<(i|b|p|code|a)>' } | Should -BeNullOrEmpty -Because 'the model''s HTML becomes markdown'
+    }
+
+    It '<_>: a Developer Guide reference links its topic' -ForEach $Cmdlets {
+        Get-Prose $_ | Where-Object { $_ -match '\bsee (?!\[)[^.\[]*? in the \*?(Amazon Web Services )?Key Management Service Developer Guide' } | Should -BeNullOrEmpty
+    }
+
+    It '<_>: what AWS says of accounts and CloudTrail is said as it applies to the local engine' -ForEach $Cmdlets {
+        foreach ($paragraph in Get-Prose $_ | Where-Object { $_ -match 'Cross-account use|CloudTrail|in a different Amazon Web Services account' }) {
+            $paragraph | Should -Match 'local engine'
+        }
+    }
+
+    It '<_>: online version is the module''s own doc, and no TODO is left' -ForEach $Cmdlets {
+        $lines = Get-Content (Join-Path $Docs "$_.md")
+        $lines | Where-Object { $_ -like 'online version:*' } | Should -BeExactly "online version: $ProjectUri/blob/main/docs/$_.md"
+        $lines | Where-Object { $_ -match 'TODO' } | Should -BeNullOrEmpty
+    }
+
+    It '<_>: shared parameters have the one text of build/SharedParameters.psd1' -ForEach $Cmdlets {
+        $documented = Read-DocParameters $_
+        foreach ($name in $documented.Keys | Where-Object { $Shared.ContainsKey($_) }) {
+            $documented[$name].Description | Should -BeExactly $Shared[$name] -Because "docs/$_.md -$name (run build/New-CmdletDocs.ps1 -Refresh)"
+        }
     }
 }
