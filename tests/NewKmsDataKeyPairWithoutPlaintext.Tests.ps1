@@ -133,6 +133,20 @@ Describe 'Encryption contexts' {
 }
 
 Describe 'Pipeline' {
+    It 'RSA pairs are computed ahead whether KeyPairSpec comes from a parameter or from -CliInputJson; other specs run inline (<Case>)' -ForEach @(
+        @{ Case = 'parameter RSA'; Options = @{ KeyPairSpec = 'RSA_2048' }; Ahead = $true }
+        @{ Case = '-CliInputJson RSA'; Options = @{ CliInputJson = '{"KeyPairSpec": "RSA_2048"}' }; Ahead = $true }
+        @{ Case = 'parameter ECC'; Options = @{ KeyPairSpec = 'ECC_NIST_P256' }; Ahead = $false }
+    ) {
+        # While an item's result is delivered downstream, the items after it are in flight only if they run ahead.
+        $inFlight = @(1..3 | ForEach-Object { $Key.KeyId } | New-KmsDataKeyPairWithoutPlaintext @Options |
+            ForEach-Object { [KmsTools.Commands.KmsCmdlet]::PendingAheadItems })
+        $inFlight.Count | Should -Be 3
+        if ($Ahead) { ($inFlight | Measure-Object -Maximum).Maximum | Should -BeGreaterThan 0 }
+        else { ($inFlight | Measure-Object -Maximum).Maximum | Should -Be 0 }
+        [KmsTools.Commands.KmsCmdlet]::PendingAheadItems | Should -Be 0
+    }
+
     It 'binds KeyId by value from strings' {
         $results = 'alias/pester', $Key.KeyId | New-KmsDataKeyPairWithoutPlaintext -KeyPairSpec ECC_NIST_P256
         $results.Count | Should -Be 2

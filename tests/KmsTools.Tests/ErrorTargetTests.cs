@@ -35,5 +35,16 @@ namespace KmsTools.Tests
         [InlineData("GrantTokens")]     // named by KMS, not given on the command line (from -CliInputJson)
         public void OtherwiseTheTargetIsTheItemsMainInput(string member) =>
             Assert.Equal("item", ErrorTargets.For(new KmsException("ValidationException", "bad", member), "item", Bound));
+
+        [Theory]
+        [InlineData("GrantTokens", "GrantToken")]
+        [InlineData("Tags", "Tag")]
+        [InlineData("TagKeys", "TagKey")]
+        public void APluralMemberNamesItsSingularParameter(string member, string parameter)
+        {
+            var value = new[] { "a", "b" };
+            var bound = new Dictionary<string, object> { [parameter] = value };
+            Assert.Same(value, ErrorTargets.For(new KmsException("ValidationException", "bad", member), "item", bound));
+        }
     }
 }
