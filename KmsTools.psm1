@@ -3,14 +3,15 @@
 # modules' copies of BouncyCastle or the AWS SDK never meet ours. Windows PowerShell 5.1 has no load contexts: the
 # net472 build loads directly and resolves its libraries from bin/net472.
 # Import time matters (every session that uses the module pays it): only engine cmdlets here, no Add-Type and no
-# Microsoft.PowerShell.Utility cmdlet, whose first use alone costs 60-80 ms.
+# Microsoft.PowerShell.Utility cmdlet, whose first use alone costs 60-80 ms; type names in full and paths by string,
+# because resolving a short type name ([IO.Path]) in a fresh session searches every loaded assembly (~60 ms).
 if ($PSEdition -eq 'Core') {
-    $loadContext = [Reflection.Assembly]::LoadFrom([IO.Path]::Combine($PSScriptRoot, 'bin', 'net8.0', 'KmsTools.LoadContext.dll')).GetType('KmsTools.Loading.ModuleLoadContext')
+    $loadContext = [System.Reflection.Assembly]::LoadFrom("$PSScriptRoot/bin/net8.0/KmsTools.LoadContext.dll").GetType('KmsTools.Loading.ModuleLoadContext')
     $reimport = $loadContext::IsLoaded
     $moduleAssembly = $loadContext::LoadModule()
 } else {
     $reimport = [bool]('KmsTools.Commands.NewKmsKeyCommand' -as [type])
-    $moduleAssembly = [Reflection.Assembly]::LoadFrom([IO.Path]::Combine($PSScriptRoot, 'bin', 'net472', 'KmsTools.dll'))
+    $moduleAssembly = [System.Reflection.Assembly]::LoadFrom("$PSScriptRoot\bin\net472\KmsTools.dll")
 }
 if ($reimport) {
     # Import-Module -Force of KmsTools removes this module but leaves the assembly's own module in PowerShell's
