@@ -59,8 +59,8 @@ $localRemarks = [ordered]@{
 # PowerShell's side of parameters that are request members: what else they take and where they bind from.
 $powerShellRemarks = @{
     KeyId = 'From the pipeline: key ids, ARNs and alias names by value, and the KeyId property of any object (KmsTools results, their Import-Clixml copies). Tab completes the key ids and alias names of the store.'
-    Plaintext = 'Takes a byte[], a base64 string or a file (Get-Item path); a string is always read as base64, never as text (see -PlaintextString).'
-    CiphertextBlob = 'Takes a byte[], a base64 string or a file (Get-Item path), and binds from the CiphertextBlob property of a piped result.'
+    Plaintext = 'Takes bytes: a byte[], a file (Get-Item path; regular files, at most 64 KB read), or an array of byte values (what ConvertFrom-Json makes of a byte[]). A string is refused, since a word such as "password" is also valid base64: encrypt text with -PlaintextString, and base64 with [Convert]::FromBase64String($text).'
+    CiphertextBlob = 'Takes a byte[], a base64 string, a file (Get-Item path; regular files, at most 64 KB read) or an array of byte values, and binds from the CiphertextBlob property of a piped result, ConvertFrom-Json copies included.'
 }
 $views = @{
     PublicKeyBase64 = 'PublicKey as a base64 string.'; PrivateKeyCiphertextBlobBase64 = 'PrivateKeyCiphertextBlob as a base64 string.'

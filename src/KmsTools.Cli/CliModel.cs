@@ -40,17 +40,9 @@ namespace KmsTools.Cli
         /// </summary>
         public static TRequest ReadInput<TRequest>(string operation, string json) where TRequest : class
         {
-            string text = ResolveFileReference(json);
-            JObject document;
-            try
-            {
-                using (var reader = new JsonTextReader(new StringReader(text)) { DateParseHandling = DateParseHandling.None })
-                    document = JObject.Load(reader);
-            }
-            catch (JsonReaderException e)
-            {
-                throw new KmsException(KmsErrorCodes.Validation, $"The -CliInputJson value is not a JSON object: {e.Message}", "CliInputJson");
-            }
+            string text = json;
+            JObject document = StrictJson.ParseObject(text, why =>
+                new KmsException(KmsErrorCodes.Validation, $"The -CliInputJson value is not a JSON object: {why}.", "CliInputJson"));
             string inputShape = (string)Operation(operation)["input"];
             var problems = new List<string>();
             Check(document, inputShape, "", problems);
@@ -139,10 +131,11 @@ namespace KmsTools.Cli
             string type = (string)shape["type"];
             string name = path.Length == 0 ? "input" : path;
             if (value.Type == JTokenType.Null) return;
+            string InvalidType(string expected) => CliModel.InvalidType(name, value, expected, (bool?)shape["sensitive"] == true);
             switch (type)
             {
                 case "structure":
-                    if (!(value is JObject structure)) { problems.Add(InvalidType(name, value, "object")); return; }
+                    if (!(value is JObject structure)) { problems.Add(InvalidType("object")); return; }
                     var members = (JObject)shape["members"];
                     foreach (JProperty member in structure.Properties())
                     {
@@ -153,47 +146,50 @@ namespace KmsTools.Cli
                     }
                     return;
                 case "list":
-                    if (!(value is JArray list)) { problems.Add(InvalidType(name, value, "list")); return; }
+                    if (!(value is JArray list)) { problems.Add(InvalidType("list")); return; }
                     for (int i = 0; i < list.Count; i++) Check(list[i], (string)shape["member"], $"{name}[{i}]", problems);
                     return;
                 case "map":
-                    if (!(value is JObject map)) { problems.Add(InvalidType(name, value, "object")); return; }
+                    if (!(value is JObject map)) { problems.Add(InvalidType("object")); return; }
                     foreach (JProperty entry in map.Properties()) Check(entry.Value, (string)shape["value"], $"{name}.{entry.Name}", problems);
                     return;
                 case "string":
-                    if (value.Type != JTokenType.String) problems.Add(InvalidType(name, value, "string"));
+                    if (value.Type != JTokenType.String) problems.Add(InvalidType("string"));
                     return;
                 case "integer":
                 case "long":
-                    if (value.Type != JTokenType.Integer) problems.Add(InvalidType(name, value, "integer"));
+                    if (value.Type != JTokenType.Integer) { problems.Add(InvalidType("integer")); return; }
+                    // Out of range of the member's type is an error here, not an overflow in the conversion after it.
+                    System.Numerics.BigInteger number = value.ToObject<System.Numerics.BigInteger>();
+                    long lowest = type == "long" ? long.MinValue : int.MinValue, highest = type == "long" ? long.MaxValue : int.MaxValue;
+                    if (number < lowest || number > highest)
+                        problems.Add($"Invalid value for parameter {name}, value: {Shorten(number.ToString(System.Globalization.CultureInfo.InvariantCulture))}, valid range: {lowest} to {highest}");
                     return;
                 case "boolean":
-                    if (value.Type != JTokenType.Boolean) problems.Add(InvalidType(name, value, "boolean"));
+                    if (value.Type != JTokenType.Boolean) problems.Add(InvalidType("boolean"));
                     return;
                 case "blob":
-                    if (value.Type != JTokenType.String) { problems.Add(InvalidType(name, value, "base64 string")); return; }
+                    if (value.Type != JTokenType.String) { problems.Add(InvalidType("base64 string")); return; }
                     try { Convert.FromBase64String((string)value); }
                     catch (FormatException) { problems.Add($"Invalid base64 for parameter {name}: blobs in -CliInputJson are base64 strings"); }
                     return;
             }
         }
 
-        private static string InvalidType(string name, JToken value, string expected) =>
-            $"Invalid type for parameter {name}, value: {value.ToString(Formatting.None)}, type: {value.Type.ToString().ToLowerInvariant()}, valid types: {expected}";
+        /// <summary>The CLI's type error; a sensitive member's value (a plaintext) is never shown, others are cut short.</summary>
+        private static string InvalidType(string name, JToken value, string expected, bool sensitive) =>
+            $"Invalid type for parameter {name}, value: {(sensitive || Redaction.IsSecret(LeafName(name)) ? "(sensitive, not shown)" : Shorten(value.ToString(Formatting.None)))}, type: {value.Type.ToString().ToLowerInvariant()}, valid types: {expected}";
 
-        private static string ResolveFileReference(string value)
+        private static string LeafName(string path)
         {
-            if (value == null || !value.StartsWith("file://", StringComparison.OrdinalIgnoreCase)) return value;
-            string path = value.Substring("file://".Length);
-            try
-            {
-                return File.ReadAllText(path);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                throw new KmsException(KmsErrorCodes.Validation, $"Error parsing parameter 'cli-input-json': Unable to load paramfile {value}: {e.Message}", "CliInputJson");
-            }
+            string leaf = path.Substring(path.LastIndexOf('.') + 1);
+            int index = leaf.IndexOf('[');
+            return index < 0 ? leaf : leaf.Substring(0, index);
         }
+
+        /// <summary>A value as an error message shows it: at most 64 characters, then how long it was.</summary>
+        internal static string Shorten(string text) =>
+            text.Length <= 64 ? text : text.Substring(0, 64) + $"... ({text.Length} characters)";
 
         private static JObject Load()
         {

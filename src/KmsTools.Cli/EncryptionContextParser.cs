@@ -43,20 +43,7 @@ namespace KmsTools.Cli
 
         private static Dictionary<string, string> ParseJson(string json)
         {
-            JObject parsed;
-            try
-            {
-                using (var reader = new JsonTextReader(new System.IO.StringReader(json)) { DateParseHandling = DateParseHandling.None })
-                {
-                    parsed = JObject.Load(reader);
-                    if (reader.Read() && reader.TokenType != JsonToken.Comment)
-                        throw Invalid("there is text after the JSON object.");
-                }
-            }
-            catch (JsonReaderException e)
-            {
-                throw Invalid($"it is not a valid JSON object ({e.Message}).");
-            }
+            JObject parsed = StrictJson.ParseObject(json, why => Invalid($"it is not a valid JSON object: {why}."));
             var context = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var property in parsed.Properties())
             {

@@ -137,7 +137,11 @@ namespace KmsTools.Commands
         {
             TRequest request = build();
             if (CliInputJson != null)
-                request = CliModel.Merge(CliModel.ReadInput<TRequest>(operation, CliInputJson), request);
+            {
+                string document = CliInputJson.StartsWith("file://", StringComparison.OrdinalIgnoreCase)
+                    ? InputFiles.ReadDocument(this, CliInputJson) : CliInputJson;
+                request = CliModel.Merge(CliModel.ReadInput<TRequest>(operation, document), request);
+            }
             return request;
         }
 

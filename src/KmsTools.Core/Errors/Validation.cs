@@ -12,9 +12,11 @@ namespace KmsTools
     {
         public static KmsException Error(string member, string constraint, string value = null, bool sensitive = false)
         {
+            // A value longer than a key ARN is cut: a 20 MB Description must not make a 20 MB error record.
+            string shown = value == null || value.Length <= 256 ? value : value.Substring(0, 256) + $"... ({value.Length} characters)";
             string at = sensitive || value == null
                 ? $"Value at '{LowerCamel(member)}'"
-                : $"Value '{value}' at '{LowerCamel(member)}'";
+                : $"Value '{shown}' at '{LowerCamel(member)}'";
             return new KmsException(KmsErrorCodes.Validation,
                 $"1 validation error detected: {at} failed to satisfy constraint: {constraint}", member);
         }
@@ -50,6 +52,34 @@ namespace KmsTools
                 throw Error(member, $"Member must have value greater than or equal to {min}", value.ToString());
             if (value > max)
                 throw Error(member, $"Member must have value less than or equal to {max}", value.ToString());
+        }
+
+        /// <summary>
+        /// An encryption context's keys and values must be well-formed UTF-16: a lone surrogate would be encoded as
+        /// U+FFFD, and two different contexts would then bind the same AAD and open each other's blobs.
+        /// </summary>
+        public static void EncryptionContext(string member, IDictionary<string, string> context)
+        {
+            if (context == null) return;
+            foreach (var pair in context)
+            {
+                if (!IsWellFormed(pair.Key))
+                    throw new KmsException(KmsErrorCodes.Validation, $"The encryption context key at position {FirstLoneSurrogate(pair.Key)} of a {pair.Key.Length}-character key is a lone surrogate; keys and values must be well-formed Unicode text.", member);
+                if (pair.Value != null && !IsWellFormed(pair.Value))
+                    throw new KmsException(KmsErrorCodes.Validation, $"The encryption context value of the key '{pair.Key}' has a lone surrogate at position {FirstLoneSurrogate(pair.Value)}; keys and values must be well-formed Unicode text.", member);
+            }
+        }
+
+        private static bool IsWellFormed(string text) => FirstLoneSurrogate(text) < 0;
+
+        private static int FirstLoneSurrogate(string text)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; continue; }
+                if (char.IsSurrogate(text[i])) return i;
+            }
+            return -1;
         }
 
         public static void GrantTokens(IList<string> tokens)

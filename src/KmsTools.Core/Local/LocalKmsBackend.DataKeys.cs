@@ -80,6 +80,7 @@ namespace KmsTools.Local
             ValidateKeyId("KeyId", request.KeyId);
             Validation.Length("Plaintext", request.Plaintext, 1, 4096);
             string algorithm = ValidateAlgorithm("EncryptionAlgorithm", request.EncryptionAlgorithm);
+            Validation.EncryptionContext("EncryptionContext", request.EncryptionContext);
             Validation.GrantTokens(request.GrantTokens);
             KeyRecord key = UsableEncryptionKey("Encrypt", request.KeyId, "KeyId");
             RequireSymmetricAlgorithm("EncryptionAlgorithm", algorithm, key);
@@ -99,6 +100,7 @@ namespace KmsTools.Local
             Validation.Length("CiphertextBlob", request.CiphertextBlob, 1, 6144);
             if (request.KeyId != null) ValidateKeyId("KeyId", request.KeyId);
             string algorithm = ValidateAlgorithm("EncryptionAlgorithm", request.EncryptionAlgorithm);
+            Validation.EncryptionContext("EncryptionContext", request.EncryptionContext);
             Validation.GrantTokens(request.GrantTokens);
             var (key, header) = BlobKey(request.CiphertextBlob, request.KeyId, "KeyId");
             RequireSymmetricAlgorithm("EncryptionAlgorithm", algorithm, key);
@@ -120,6 +122,8 @@ namespace KmsTools.Local
             ValidateKeyId("DestinationKeyId", request.DestinationKeyId);
             string sourceAlgorithm = ValidateAlgorithm("SourceEncryptionAlgorithm", request.SourceEncryptionAlgorithm);
             string destinationAlgorithm = ValidateAlgorithm("DestinationEncryptionAlgorithm", request.DestinationEncryptionAlgorithm);
+            Validation.EncryptionContext("SourceEncryptionContext", request.SourceEncryptionContext);
+            Validation.EncryptionContext("DestinationEncryptionContext", request.DestinationEncryptionContext);
             Validation.GrantTokens(request.GrantTokens);
 
             var (source, header) = BlobKey(request.CiphertextBlob, request.SourceKeyId, "SourceKeyId");
@@ -166,6 +170,7 @@ namespace KmsTools.Local
         {
             string spec = Validation.OneOf("KeyPairSpec", keyPairSpec, DataKeyPairSpec.Values);
             ValidateKeyId("KeyId", keyId);
+            Validation.EncryptionContext("EncryptionContext", context);
             Validation.GrantTokens(grantTokens);
             KeyRecord key = UsableEncryptionKey(operation, keyId, "KeyId");
             if (spec == DataKeyPairSpec.SM2 && !AwsRegion.SupportsSm2(Region))
@@ -194,6 +199,7 @@ namespace KmsTools.Local
             ValidateKeyId("KeyId", keyId);
             string spec = keySpec == null ? null : Validation.OneOf("KeySpec", keySpec, DataKeySpecs);
             if (numberOfBytes != null) Validation.Range("NumberOfBytes", numberOfBytes.Value, 1, 1024);
+            Validation.EncryptionContext("EncryptionContext", context);
             Validation.GrantTokens(grantTokens);
             if ((spec == null) == (numberOfBytes == null))
                 throw new KmsException(KmsErrorCodes.Validation, "Please specify either number of bytes or key spec.",

@@ -21,8 +21,10 @@ namespace KmsTools.Infrastructure
                     return EncryptionContextParser.Parse(text);
                 case IDictionary dictionary:
                     return EncryptionContextParser.FromDictionary(dictionary, Unwrap);
-                case PSCustomObject _ when value is PSObject custom:
-                    var properties = new Hashtable(StringComparer.Ordinal);
+                // Unwrap keeps a PSCustomObject in its PSObject (the wrapper holds its properties): a [pscustomobject],
+                // or a context that went through ConvertTo-Json and ConvertFrom-Json.
+                case PSObject custom when custom.BaseObject is PSCustomObject:
+                    var properties = new System.Collections.Specialized.OrderedDictionary(StringComparer.Ordinal);
                     foreach (PSPropertyInfo property in custom.Properties) properties[property.Name] = property.Value;
                     return EncryptionContextParser.FromDictionary(properties, Unwrap);
                 default:

@@ -1,0 +1,130 @@
+# Findings of the adversarial pass (issue 11), each with the attempt that broke and the answer it gets now.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSetup.ps1')
+    $script:Key = New-KmsKey -Description 'hardening'
+    # Inputs live outside the store: Get-StoreSnapshot hashes every store file, and a FIFO would block it.
+    $script:Work = Join-Path ([IO.Path]::GetTempPath()) ('kmstools-inputs-' + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory -Path $Work -Force
+    $script:IsUnix = -not $IsWindows
+
+    function Get-Failure([scriptblock] $Command) {
+        $failure = $null
+        try { & $Command } catch { $failure = $_ }
+        $failure | Should -Not -BeNullOrEmpty -Because 'the attempt must fail with a KMS error'
+        return $failure
+    }
+}
+
+AfterAll {
+    Remove-Item $script:StoreHome, $script:Work -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe '-CliInputJson and contexts' {
+    It '#10 a plaintext in a -CliInputJson type error is never echoed; long values are cut in every error' {
+        $failure = Get-Failure { Invoke-KmsEncrypt -CliInputJson '{"KeyId":"alias/x","Plaintext":{"password":"hunter2"}}' -ErrorAction Stop }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'ValidationException,*'
+        $failure.Exception.Message | Should -Not -Match 'hunter2'
+        $failure.Exception.Message | Should -Match 'Plaintext, value: \(sensitive, not shown\)'
+        $long = Get-Failure { New-KmsKey -Description ('d' * 20000) -ErrorAction Stop }
+        $long.Exception.Message.Length | Should -BeLessThan 600
+        $long.Exception.Message | Should -Match '\(20000 characters\)'
+        $typed = Get-Failure { New-KmsKey -CliInputJson ('{"Description": [' + ('1,' * 5000) + '1]}') -ErrorAction Stop }
+        $typed.Exception.Message.Length | Should -BeLessThan 600
+    }
+
+    It '#11 numbers out of range are ValidationExceptions for that item, and the pipeline goes on' {
+        $outcomes = foreach ($number in '99999999999999999999', '2147483648', '32') {
+            try { (New-KmsDataKey -KeyId $Key.KeyId -CliInputJson "{`"NumberOfBytes`": $number}" -ErrorAction Stop).PlaintextLength }
+            catch { $_.FullyQualifiedErrorId -replace ',.*' }
+        }
+        $outcomes | Should -Be @('ValidationException', 'ValidationException', 32)
+        (Get-Failure { New-KmsDataKey -KeyId $Key.KeyId -CliInputJson '{"NumberOfBytes": 99999999999999999999}' -ErrorAction Stop }).Exception.Message |
+            Should -Match 'valid range: -2147483648 to 2147483647'
+    }
+
+    It '#11 documents and blob files are read no further than a limit, regular files only' -Skip:$IsWindows {
+        $big = Join-Path $Work 'big.json'
+        [IO.File]::WriteAllBytes($big, [byte[]]::new(2MB))
+        (Get-Failure { New-KmsKey -CliInputJson "file://$big" -ErrorAction Stop }).Exception.Message | Should -Match 'longer than 1048576 bytes'
+        (Get-Failure { New-KmsKey -CliInputJson 'file:///dev/zero' -ErrorAction Stop }).Exception.Message | Should -Match 'not a regular file'
+        (Get-Failure { Invoke-KmsDecrypt -CiphertextBlob (Get-Item /dev/zero) -ErrorAction Stop }).Exception.Message | Should -Match 'not a regular file'
+        $bigBlob = Join-Path $Work 'big.bin'
+        [IO.File]::WriteAllBytes($bigBlob, [byte[]]::new(300KB))
+        (Get-Failure { Invoke-KmsDecrypt -CiphertextBlob (Get-Item $bigBlob) -ErrorAction Stop }).Exception.Message | Should -Match 'at most 65536'
+    }
+
+    It '#11 a FIFO is refused, not waited on' -Skip:($IsWindows -or -not (Get-Command mkfifo -ErrorAction SilentlyContinue)) {
+        $fifo = Join-Path $Work 'input.fifo'
+        & mkfifo $fifo
+        $probe = Join-Path $Work 'fifo-probe.ps1'
+        Set-Content -Path $probe -Value @"
+Import-Module '$ModuleManifest'
+try { New-KmsKey -CliInputJson 'file://$fifo' -ErrorAction Stop; 'no error' } catch { `$_.Exception.Message }
+"@
+        $process = Start-TestPwsh -ScriptPath $probe -StdOut (Join-Path $Work 'fifo.out') -StdErr (Join-Path $Work 'fifo.err')
+        $exited = $process.WaitForExit(60000)
+        if (-not $exited) { $process.Kill() }
+        $exited | Should -BeTrue -Because 'opening a FIFO must not block'
+        Get-Content (Join-Path $Work 'fifo.out') -Raw | Should -Match 'not a regular file'
+        Remove-Item $fifo
+    }
+
+    It '#12 JSON is parsed strictly: <Case>' -ForEach @(
+        @{ Case = 'text after the document'; Json = '{"Description": "a"} x'; Reason = 'there is text after the JSON object' }
+        @{ Case = 'a second object'; Json = '{"Description": "a"}{"Description": "b"}'; Reason = 'there is text after the JSON object' }
+        @{ Case = 'a member given twice'; Json = '{"Description": "a", "Description": "b"}'; Reason = 'the member "Description" is given twice' }
+        @{ Case = 'a comment'; Json = '{"Description": /* c */ "a"}'; Reason = 'comments are not JSON' }
+        @{ Case = 'single quotes'; Json = "{'Description': 'a'}"; Reason = 'a member name in double quotes is expected' }
+        @{ Case = 'a trailing comma'; Json = '{"Description": "a",}'; Reason = "a comma before '}' is not JSON" }
+    ) {
+        $before = Get-StoreSnapshot
+        $failure = Get-Failure { New-KmsKey -CliInputJson $Json -ErrorAction Stop }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'ValidationException,*'
+        $failure.Exception.Message | Should -Match ([regex]::Escape($Reason))
+        Get-StoreSnapshot | Should -BeExactly $before
+    }
+
+    It '#12 invalid UTF-8 in a document file, and duplicate keys in a JSON context, are errors' {
+        $file = Join-Path $Work 'latin1.json'
+        [IO.File]::WriteAllBytes($file, [byte[]](0x7B, 0x22, 0x44, 0x65, 0x73, 0x63, 0x72, 0x69, 0x70, 0x74, 0x69, 0x6F, 0x6E, 0x22, 0x3A, 0x22, 0xE9, 0x22, 0x7D))
+        (Get-Failure { New-KmsKey -CliInputJson "file://$file" -ErrorAction Stop }).Exception.Message | Should -Match 'not valid UTF-8'
+        (Get-Failure { Invoke-KmsEncrypt -KeyId $Key.KeyId -PlaintextString x -EncryptionContext '{"a":"1","a":"2"}' -ErrorAction Stop }).Exception.Message |
+            Should -Match 'the member "a" is given twice'
+    }
+
+    It '#9 a relative file:// path resolves against the current location' {
+        Push-Location $Work
+        try {
+            Set-Content -Path (Join-Path $Work 'relative.json') -Value '{"NumberOfBytes": 24}'
+            (New-KmsDataKey -KeyId $Key.KeyId -CliInputJson 'file://relative.json').PlaintextLength | Should -Be 24
+        } finally { Pop-Location }
+    }
+
+    It '#13 a context with a lone surrogate is refused, so it cannot open a blob made with U+FFFD' {
+        $blob = Invoke-KmsEncrypt -KeyId $Key.KeyId -PlaintextString 'aad' -EncryptionContext @{ k = "x$([char]0xFFFD)y" }
+        $failure = Get-Failure { Invoke-KmsDecrypt -CiphertextBlob $blob.CiphertextBlob -EncryptionContext @{ k = "x$([char]0xD800)y" } -ErrorAction Stop }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'ValidationException,*'
+        $failure.Exception.Message | Should -Match 'lone surrogate'
+        (Get-Failure { Invoke-KmsEncrypt -KeyId $Key.KeyId -PlaintextString x -EncryptionContext @{ "k$([char]0xDC00)" = 'v' } -ErrorAction Stop }).Exception.Message | Should -Match 'lone surrogate'
+        # A well-formed pair of surrogates (an emoji) is text like any other.
+        $emoji = "$([char]0xD83D)$([char]0xDE00)"
+        (Invoke-KmsEncrypt -KeyId $Key.KeyId -PlaintextString ok -EncryptionContext @{ k = $emoji } | Invoke-KmsDecrypt).PlaintextLength | Should -Be 2
+    }
+
+    It '#14 a string to -Plaintext is refused, whatever it looks like, and nothing is encrypted' {
+        foreach ($word in 'password', 'c2VjcmV0', 'secret words!') {
+            $failure = Get-Failure { Invoke-KmsEncrypt -KeyId $Key.KeyId -Plaintext $word -ErrorAction Stop }
+            $failure.FullyQualifiedErrorId | Should -BeLike 'ValidationException,*'
+            $failure.Exception.Message | Should -Match 'use -PlaintextString'
+            $failure.Exception.Message | Should -Not -Match ([regex]::Escape($word))
+        }
+    }
+
+    It '#15 results survive ConvertTo-Json and ConvertFrom-Json, and a [pscustomobject] is a context' {
+        $pair = New-KmsDataKeyPairWithoutPlaintext -KeyId $Key.KeyId -KeyPairSpec ECC_NIST_P256 -EncryptionContext @{ purpose = 'backup' }
+        $private = $pair | ConvertTo-Json | ConvertFrom-Json | Invoke-KmsDecrypt
+        $private.PlaintextLength | Should -BeGreaterThan 100
+        $sealed = Invoke-KmsEncrypt -KeyId $Key.KeyId -PlaintextString 'custom' -EncryptionContext ([pscustomobject]@{ purpose = 'backup' })
+        [Text.Encoding]::UTF8.GetString((Invoke-KmsDecrypt -CiphertextBlob $sealed.CiphertextBlob -EncryptionContext @{ purpose = 'backup' }).Plaintext) | Should -BeExactly 'custom'
+    }
+}
