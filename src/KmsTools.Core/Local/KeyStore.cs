@@ -51,7 +51,21 @@ namespace KmsTools.Local
         private string KeysFolder { get; }
         private string AliasesFolder { get; }
 
-        public KeyRecord TryReadKey(string keyId) => ReadJson<KeyRecord>(MetadataPath(keyId));
+        /// <summary>
+        /// A key's metadata. The file name is the key id that every path is made from; a record that names another key
+        /// (or something that is not a key id, such as "../../escaped") is a damaged file, never acted on: trusting it
+        /// would send an update to another key's files or a lock outside the store.
+        /// </summary>
+        public KeyRecord TryReadKey(string keyId)
+        {
+            string path = MetadataPath(keyId);
+            KeyRecord record = ReadJson<KeyRecord>(path);
+            if (record != null && !string.Equals(record.KeyId, keyId, StringComparison.Ordinal))
+                throw Damaged(path, $"its KeyId '{Shorten(record.KeyId)}' is not the key id of its file name");
+            return record;
+        }
+
+        private static string Shorten(string text) => text == null ? "null" : text.Length <= 64 ? text : text.Substring(0, 64) + "...";
 
         private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Ticks, long Length, KeyRecord Record)> _metadata =
             new System.Collections.Concurrent.ConcurrentDictionary<string, (long, long, KeyRecord)>(StringComparer.Ordinal);
@@ -170,13 +184,28 @@ namespace KmsTools.Local
             return AtomicFile.TryCreate(AliasPath(alias.AliasName), Serialize(alias));
         }
 
+        /// <summary>
+        /// Every alias of the store. A file that is damaged, foreign, or not at the place its name hashes to is skipped on
+        /// its own (as ListKeys skips unknown files), so that one stray file neither hides every alias nor stops a purge.
+        /// </summary>
         public IEnumerable<AliasRecord> ListAliases()
         {
             if (!Directory.Exists(AliasesFolder)) return Enumerable.Empty<AliasRecord>();
-            return Directory.EnumerateFiles(AliasesFolder, "*.json")
-                .Select(ReadJson<AliasRecord>)
-                .Where(a => a?.AliasName != null)
-                .OrderBy(a => a.AliasName, StringComparer.Ordinal);
+            var aliases = new List<AliasRecord>();
+            foreach (string path in Directory.EnumerateFiles(AliasesFolder, "*.json"))
+            {
+                AliasRecord alias;
+                try
+                {
+                    alias = ReadJson<AliasRecord>(path);
+                }
+                catch (KmsException e) when (e.ErrorCode == KmsErrorCodes.KMSInternal)
+                {
+                    continue;
+                }
+                if (alias?.AliasName != null && string.Equals(AliasPath(alias.AliasName), path, StringComparison.Ordinal)) aliases.Add(alias);
+            }
+            return aliases.OrderBy(a => a.AliasName, StringComparer.Ordinal);
         }
 
         internal static KmsException Damaged(string path, string reason) =>

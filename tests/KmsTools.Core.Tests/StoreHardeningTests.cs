@@ -1,0 +1,119 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using KmsTools.Model;
+using Xunit;
+
+namespace KmsTools.Tests
+{
+    /// <summary>Findings of the adversarial pass against the local store (issue 11, items 1, 3 and 7), with real symlinks.</summary>
+    public class StoreHardeningTests : IDisposable
+    {
+        private readonly TestStore _store = new TestStore();
+        private readonly string _outside = Path.Combine(Path.GetTempPath(), "kmstools-outside-" + Guid.NewGuid().ToString("N"));
+
+        public StoreHardeningTests() => Directory.CreateDirectory(_outside);
+
+        public void Dispose()
+        {
+            _store.Dispose();
+            try { Directory.Delete(_outside, true); } catch (IOException) { }
+        }
+
+        private string KeysFolder => Path.Combine(_store.Kms.Store.RegionRoot, "keys");
+
+        /// <summary>ln -s, so that the test runs the same on .NET and on Mono (net472 has no File.CreateSymbolicLink).</summary>
+        private static void Symlink(string target, string link)
+        {
+            using (var ln = Process.Start(new ProcessStartInfo("ln", $"-s \"{target}\" \"{link}\"") { UseShellExecute = false }))
+            {
+                ln.WaitForExit();
+                Assert.Equal(0, ln.ExitCode);
+            }
+        }
+
+        [SkippableUnixFact]
+        public void ALockFileThatIsASymlinkIsNeverFollowed()
+        {
+            KeyMetadata key = _store.NewSymmetricKey();
+            string lockPath = Path.Combine(KeysFolder, key.KeyId + ".lock");
+            if (File.Exists(lockPath)) File.Delete(lockPath);
+            string missing = Path.Combine(_outside, "created-through-the-link");
+            Symlink(missing, lockPath);
+
+            var error = Assert.Throws<KmsException>(() => _store.Kms.DisableKey(new DisableKeyRequest { KeyId = key.KeyId }));
+
+            Assert.Equal(KmsErrorCodes.KMSInternal, error.ErrorCode);
+            Assert.Contains("symbolic link", error.Message);
+            Assert.False(File.Exists(missing), "the link's target outside the store was created");
+            Assert.Equal("Enabled", _store.Kms.DescribeKey(new DescribeKeyRequest { KeyId = key.KeyId }).KeyMetadata.KeyState);
+
+            // A link to a file that exists is not chmod'ed or opened either.
+            File.Delete(lockPath);
+            string existing = Path.Combine(_outside, "existing.txt");
+            File.WriteAllText(existing, "not the store's");
+            var chmod = Process.Start(new ProcessStartInfo("chmod", $"644 \"{existing}\"") { UseShellExecute = false });
+            chmod.WaitForExit();
+            Symlink(existing, lockPath);
+            Assert.Throws<KmsException>(() => _store.Kms.DisableKey(new DisableKeyRequest { KeyId = key.KeyId }));
+            Assert.Equal("644", TestStore.UnixMode(existing));
+        }
+
+        [Fact]
+        public void MetadataWhoseKeyIdIsNotItsFileNameIsDamagedAndNeverActedOn()
+        {
+            KeyMetadata victim = _store.NewSymmetricKey();
+            KeyMetadata other = _store.NewSymmetricKey();
+            string path = Path.Combine(KeysFolder, victim.KeyId + ".json");
+            string original = File.ReadAllText(path);
+            string escapedLock = Path.GetFullPath(Path.Combine(KeysFolder, "../../../../../../escaped.lock"));
+            if (File.Exists(escapedLock)) File.Delete(escapedLock);  // left by a run of the code before the fix
+            foreach (string forged in new[] { "../../../../../../escaped", other.KeyId })
+            {
+                File.WriteAllText(path, original.Replace("\"" + victim.KeyId + "\"", "\"" + forged + "\""));
+                var error = Assert.Throws<KmsException>(() => _store.Kms.DisableKey(new DisableKeyRequest { KeyId = victim.KeyId }));
+                Assert.Equal(KmsErrorCodes.KMSInternal, error.ErrorCode);
+                Assert.Contains("is not the key id of its file name", error.Message);
+                // The key it names is untouched, and no lock is made outside the store.
+                Assert.Equal("Enabled", _store.Kms.DescribeKey(new DescribeKeyRequest { KeyId = other.KeyId }).KeyMetadata.KeyState);
+                if (forged.StartsWith("..", StringComparison.Ordinal))
+                    Assert.False(File.Exists(escapedLock), "a lock was made outside the store");
+                // Still listed by its file name, so that the damage shows.
+                Assert.Contains(_store.Kms.ListKeys(new ListKeysRequest()).Keys, k => k.KeyId == victim.KeyId);
+            }
+            File.WriteAllText(path, original);
+            Assert.Equal("Enabled", _store.Kms.DescribeKey(new DescribeKeyRequest { KeyId = victim.KeyId }).KeyMetadata.KeyState);
+        }
+
+        [Fact]
+        public void OneForeignFileInAliasesHidesNothingAndStopsNoPurge()
+        {
+            KeyMetadata key = _store.NewSymmetricKey("alias/kept");
+            KeyMetadata doomed = _store.NewSymmetricKey("alias/doomed");
+            string aliases = Path.Combine(_store.Kms.Store.RegionRoot, "aliases");
+            File.WriteAllText(Path.Combine(aliases, "foreign.json"), "{ not json at all");
+            File.WriteAllText(Path.Combine(aliases, "misplaced.json"), "{\"FormatVersion\":1,\"AliasName\":\"alias/planted\",\"TargetKeyId\":\"" + key.KeyId + "\"}");
+
+            var names = _store.Kms.ListAliases(new ListAliasesRequest()).Aliases.Select(a => a.AliasName).ToList();
+            Assert.Equal(new[] { "alias/doomed", "alias/kept" }, names);
+
+            // A purge of a key whose deletion date passed removes its alias despite the foreign file.
+            _store.Kms.ScheduleKeyDeletion(new ScheduleKeyDeletionRequest { KeyId = doomed.KeyId, PendingWindowInDays = 7 });
+            var record = _store.Kms.Store.TryReadKey(doomed.KeyId);
+            record.DeletionDate = DateTime.UtcNow.AddMinutes(-1);
+            _store.Kms.Store.ReplaceKey(record);
+            Assert.Throws<KmsException>(() => _store.Kms.DescribeKey(new DescribeKeyRequest { KeyId = doomed.KeyId }));
+            Assert.Equal(new[] { "alias/kept" }, _store.Kms.ListAliases(new ListAliasesRequest()).Aliases.Select(a => a.AliasName));
+        }
+    }
+
+    /// <summary>A fact that needs Unix (symlinks made with ln, permission bits); on Windows it passes without running.</summary>
+    public sealed class SkippableUnixFactAttribute : FactAttribute
+    {
+        public SkippableUnixFactAttribute()
+        {
+            if (TestStore.IsWindows) Skip = "needs Unix symlinks and permission bits";
+        }
+    }
+}
