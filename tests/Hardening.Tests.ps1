@@ -128,3 +128,25 @@ try { New-KmsKey -CliInputJson 'file://$fifo' -ErrorAction Stop; 'no error' } ca
         [Text.Encoding]::UTF8.GetString((Invoke-KmsDecrypt -CiphertextBlob $sealed.CiphertextBlob -EncryptionContext @{ purpose = 'backup' }).Plaintext) | Should -BeExactly 'custom'
     }
 }
+
+Describe 'The first hour' {
+    It '#20 -Debug alone works non-interactively: verbose lines go to the debug stream instead of prompting' {
+        $probe = Join-Path $Work 'debug-probe.ps1'
+        Set-Content -Path $probe -Value @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$ModuleManifest'
+`$key = New-KmsKey -Description debug -Debug
+`$null = Get-KmsKey -Debug
+`$null = New-KmsDataKeyPairWithoutPlaintext -KeyId `$key.KeyId -KeyPairSpec ECC_NIST_P256 -Debug
+'all done'
+"@
+        $out = Join-Path $Work 'debug.out'; $err = Join-Path $Work 'debug.err'
+        $process = Start-TestPwsh -ScriptPath $probe -StdOut $out -StdErr $err
+        if (-not $process.WaitForExit(120000)) { $process.Kill() }
+        $process.ExitCode | Should -Be 0 -Because (Get-Content $err -Raw)
+        $printed = Get-Content $out -Raw
+        $printed | Should -Match 'all done'
+        $printed | Should -Match 'DEBUG: CreateKey: calling the local KMS engine'
+        "$printed $(Get-Content $err -Raw)" | Should -Not -Match 'NonInteractive mode'
+    }
+}

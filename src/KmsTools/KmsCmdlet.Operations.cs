@@ -116,7 +116,7 @@ namespace KmsTools.Commands
                     marker = next;
                     if (singlePage && marker != null)
                     {
-                        WriteVerbose($"{operation}: more results; pass -Marker '{marker}' for the next page.");
+                        Verbose($"{operation}: more results; pass -Marker '{marker}' for the next page.");
                         break;
                     }
                 }
@@ -157,7 +157,7 @@ namespace KmsTools.Commands
 
         private void TraceRequest(string operation, object request)
         {
-            WriteVerbose($"{operation}: calling the {KmsBackend.Description}.");
+            Verbose($"{operation}: calling the {KmsBackend.Description}.");
             WriteDebug($"{operation} request: {Redaction.Describe(request)}");
         }
 

@@ -77,10 +77,21 @@ namespace KmsTools.Commands
                         ConnectTimeoutSeconds = CliConnectTimeout, NoSignRequest = NoSignRequest, Trace = (_trace = new BackendTrace(WriteDebug)).Write,
                     });
                     Interlocked.Increment(ref _openBackends);
-                    WriteVerbose("Using the " + _backend.Description + ".");
+                    Verbose("Using the " + _backend.Description + ".");
                 }
                 return _backend;
             }
+        }
+
+        /// <summary>
+        /// WriteVerbose, except under -Debug without -Verbose: PowerShell 7 then sets the verbose preference of a compiled
+        /// cmdlet to Inquire, so every verbose line would prompt (and fail when non-interactive). The lines go to the debug
+        /// stream instead, which -Debug shows without asking.
+        /// </summary>
+        internal void Verbose(string message)
+        {
+            if (MyInvocation.BoundParameters.ContainsKey("Debug") && !MyInvocation.BoundParameters.ContainsKey("Verbose")) WriteDebug(message);
+            else WriteVerbose(message);
         }
 
         /// <summary>Cancelled when the pipeline stops (Ctrl+C, Select-Object -First, a terminating error): every backend call gets it.</summary>

@@ -108,6 +108,41 @@ namespace KmsTools.Tests
         }
     }
 
+    public class StaleTempFileTests : IDisposable
+    {
+        private readonly TestStore _store = new TestStore();
+
+        public void Dispose() => _store.Dispose();
+
+        private string KeysFolder => Path.Combine(_store.Kms.Store.RegionRoot, "keys");
+
+        /// <summary>Issue 11, item 5: what a writer killed mid-rotation (or a full disk) leaves is removed, and a deleted key leaves nothing.</summary>
+        [Fact]
+        public void TempFilesOfAKeyAreRemovedUnderItsLockAndWithTheKey()
+        {
+            KeyMetadata key = _store.NewSymmetricKey();
+            string materialTemp = Path.Combine(KeysFolder, key.KeyId + ".key." + Guid.NewGuid().ToString("N") + ".tmp");
+            string emptyTemp = Path.Combine(KeysFolder, key.KeyId + ".json." + Guid.NewGuid().ToString("N") + ".tmp");
+            File.WriteAllBytes(materialTemp, File.ReadAllBytes(Path.Combine(KeysFolder, key.KeyId + ".key")));
+            File.WriteAllBytes(emptyTemp, new byte[0]);
+
+            _store.Kms.DisableKey(new DisableKeyRequest { KeyId = key.KeyId });
+            Assert.False(File.Exists(materialTemp));
+            Assert.False(File.Exists(emptyTemp));
+
+            File.WriteAllBytes(materialTemp, new byte[] { 1, 2, 3 });
+            _store.Kms.ScheduleKeyDeletion(new ScheduleKeyDeletionRequest { KeyId = key.KeyId, PendingWindowInDays = 7 });
+            File.WriteAllBytes(materialTemp, new byte[] { 1, 2, 3 });
+            var record = _store.Kms.Store.TryReadKey(key.KeyId);
+            record.DeletionDate = DateTime.UtcNow.AddMinutes(-1);
+            _store.Kms.Store.ReplaceKey(record);
+            Assert.Throws<KmsException>(() => _store.Kms.DescribeKey(new DescribeKeyRequest { KeyId = key.KeyId }));
+
+            var left = Directory.GetFiles(KeysFolder, key.KeyId + "*").Select(Path.GetFileName).Where(f => !f.EndsWith(".lock", StringComparison.Ordinal));
+            Assert.Empty(left);
+        }
+    }
+
     /// <summary>A fact that needs Unix (symlinks made with ln, permission bits); on Windows it passes without running.</summary>
     public sealed class SkippableUnixFactAttribute : FactAttribute
     {

@@ -137,17 +137,33 @@ namespace KmsTools.Local
         }
 
         /// <summary>Deletes a key: metadata first, so the key is gone at once; then its material.</summary>
+        /// <summary>All of a key's files: metadata, material, and temp files a killed writer left (they hold key material too).</summary>
         public void DeleteKey(string keyId)
         {
+            RemoveStaleTempFiles(keyId);
             TryDeleteFile(MetadataPath(keyId));
             TryDeleteFile(MaterialPath(keyId));
         }
 
         /// <summary>Serializes read-modify-write updates of one key across threads and processes.</summary>
+        /// <summary>
+        /// The key's lock. Every writer of an existing key holds it, so the key's temp files found under it are stale
+        /// (a writer killed between writing and renaming, a full disk): they are removed, as they may hold every material.
+        /// </summary>
         public IDisposable LockKey(string keyId)
         {
             EnsureFolder(KeysFolder);
-            return FileLock.Acquire(Path.Combine(KeysFolder, keyId + ".lock"));
+            FileLock held = FileLock.Acquire(Path.Combine(KeysFolder, keyId + ".lock"));
+            RemoveStaleTempFiles(keyId);
+            return held;
+        }
+
+        private void RemoveStaleTempFiles(string keyId)
+        {
+            if (!KeyIdentifier.IsKeyId(keyId) || !Directory.Exists(KeysFolder)) return;
+            foreach (string pattern in new[] { keyId + ".key.*.tmp", keyId + ".json.*.tmp" })
+                foreach (string temp in Directory.EnumerateFiles(KeysFolder, pattern))
+                    TryDeleteFile(temp);
         }
 
         /// <summary>Serializes updates and deletion of one alias across threads and processes.</summary>
