@@ -152,3 +152,33 @@ namespace KmsTools.Tests
         }
     }
 }
+
+#if NET
+namespace KmsTools.Tests
+{
+    public class StoreFolderTests
+    {
+        /// <summary>Issue 11, item 2: a store folder others can write to is refused, not trusted; a sticky shared folder is fine.</summary>
+        // The check reads the folder's mode with .NET's File.GetUnixFileMode: the net472 build (Mono) has no such call and no check.
+        [SkippableUnixFact]
+        public void AStoreFolderOthersCanWriteToIsRefused()
+        {
+            if (OperatingSystem.IsWindows()) return;
+            using (var store = new TestStore())
+            {
+                store.NewSymmetricKey();
+                string keys = System.IO.Path.Combine(store.Kms.Store.RegionRoot, "keys");
+                System.IO.File.SetUnixFileMode(keys, (System.IO.UnixFileMode)0x1FF); // 0777
+                var error = Assert.Throws<KmsException>(() => new Local.LocalKmsBackend(store.Kms.Options));
+                Assert.Equal(KmsErrorCodes.KMSInternal, error.ErrorCode);
+                Assert.Contains("can be written by other users (mode 777)", error.Message);
+                Assert.Contains(keys, error.Message);
+
+                System.IO.File.SetUnixFileMode(keys, (System.IO.UnixFileMode)0x3FF); // 1777: others cannot delete what is not theirs
+                new Local.LocalKmsBackend(store.Kms.Options).Dispose();
+                System.IO.File.SetUnixFileMode(keys, (System.IO.UnixFileMode)0x1C0);
+            }
+        }
+    }
+}
+#endif

@@ -20,6 +20,24 @@ namespace KmsTools.Local
 
         public static void RestrictDirectory(string path) => SetMode(path, OwnerAll);
 
+        /// <summary>
+        /// Refuses a store folder that other local users can write to (group or other write, without the sticky bit
+        /// that stops them from deleting what is not theirs): they could delete key files or plant links. What ssh does
+        /// with ~/.ssh. The folder's owner is not checked here (.NET has no portable call for it); a folder that is
+        /// not writable by others cannot be changed by them either way.
+        /// </summary>
+        public static void RequirePrivateFolder(string path)
+        {
+#if NET
+            if (OperatingSystem.IsWindows() || !Directory.Exists(path)) return;
+            UnixFileMode mode = File.GetUnixFileMode(path);
+            const UnixFileMode othersWrite = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+            if ((mode & othersWrite) != 0 && (mode & UnixFileMode.StickyBit) == 0)
+                throw new KmsException(KmsErrorCodes.KMSInternal,
+                    $"The local key store folder '{path}' can be written by other users (mode {Convert.ToString((int)mode & 0xFFF, 8)}): they could delete keys or plant links. Restrict it (chmod 700 '{path}'), or set KMSTOOLS_HOME to a folder of your own.");
+#endif
+        }
+
         private static void SetMode(string path, int mode)
         {
 #if NET

@@ -48,6 +48,17 @@ namespace KmsTools.Local
         }
 
         public string RegionRoot { get; }
+
+        /// <summary>The store's existing folders, from the home down, are private to their owner (see <see cref="FilePermissions.RequirePrivateFolder"/>).</summary>
+        public void RequirePrivateFolders(string home)
+        {
+            for (string folder = KeysFolder; folder != null; folder = Path.GetDirectoryName(folder))
+            {
+                FilePermissions.RequirePrivateFolder(folder);
+                if (string.Equals(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(home).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal)) break;
+            }
+            FilePermissions.RequirePrivateFolder(AliasesFolder);
+        }
         private string KeysFolder { get; }
         private string AliasesFolder { get; }
 

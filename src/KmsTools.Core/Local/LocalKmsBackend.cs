@@ -29,6 +29,7 @@ namespace KmsTools.Local
             Options = options;
             _partition = AwsRegion.PartitionOf(options.Region);
             _store = new KeyStore(options.Home, options.AccountId, options.Region);
+            _store.RequirePrivateFolders(options.Home);
         }
 
         public LocalKmsOptions Options { get; }
