@@ -150,3 +150,19 @@ Import-Module '$ModuleManifest'
         "$printed $(Get-Content $err -Raw)" | Should -Not -Match 'NonInteractive mode'
     }
 }
+
+Describe 'The local store' {
+    It '#6 KMSTOOLS_HOME pointing at a file is a KMS error that says so, for listing and creating alike' {
+        $file = Join-Path $Work 'not-a-folder'
+        Set-Content -Path $file -Value 'x'
+        $saved = $env:KMSTOOLS_HOME
+        try {
+            $env:KMSTOOLS_HOME = $file
+            foreach ($command in { Get-KmsKey -ErrorAction Stop }, { New-KmsKey -ErrorAction Stop }) {
+                $failure = Get-Failure $command
+                $failure.FullyQualifiedErrorId | Should -BeLike 'KMSInternalException,*'
+                $failure.Exception.Message | Should -Match ([regex]::Escape("'$file' is a file"))
+            }
+        } finally { $env:KMSTOOLS_HOME = $saved }
+    }
+}

@@ -28,6 +28,10 @@ namespace KmsTools.Local
             options.Validate();
             Options = options;
             _partition = AwsRegion.PartitionOf(options.Region);
+            // A home that is a file would list no keys and fail creates with a raw IOException: say what is wrong instead.
+            if (System.IO.File.Exists(options.Home))
+                throw new KmsException(KmsErrorCodes.KMSInternal,
+                    $"The local key store folder '{options.Home}' is a file. Point {KmsToolsHome.EnvironmentVariable} at a folder (it is created when missing), or unset it for the default.");
             _store = new KeyStore(options.Home, options.AccountId, options.Region);
             _store.RequirePrivateFolders(options.Home);
         }
