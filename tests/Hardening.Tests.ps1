@@ -166,3 +166,38 @@ Describe 'The local store' {
         } finally { $env:KMSTOOLS_HOME = $saved }
     }
 }
+
+Describe 'Completion' {
+    BeforeAll {
+        function Complete([string] $Line) { (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches }
+        $script:Completed = New-KmsKey -Description 'completion target'
+        New-KmsAlias -AliasName alias/complete-me -TargetKeyId $Completed.KeyId
+    }
+
+    It '#21 alias parameters complete alias names only, with the key each names' {
+        foreach ($line in 'Remove-KmsAlias -AliasName alias/compl', 'Update-KmsAlias -AliasName alias/compl') {
+            $found = @(Complete $line)
+            $found.CompletionText | Should -Be @('alias/complete-me')
+            $found[0].ToolTip | Should -BeExactly "-> $($Completed.KeyId)"
+        }
+        @(Complete "Remove-KmsAlias -AliasName $($Completed.KeyId.Substring(0, 8))").Count | Should -Be 0 -Because 'key ids are not alias names'
+    }
+
+    It '#21 key ids complete with a tooltip of state, spec and description' {
+        $match = @(Complete "Get-KmsKey -KeyId $($Completed.KeyId.Substring(0, 8))") | Where-Object CompletionText -eq $Completed.KeyId
+        $match.ToolTip | Should -BeExactly 'Enabled, SYMMETRIC_DEFAULT ENCRYPT_DECRYPT - completion target'
+    }
+
+    It '#21 -Region completes Regions and -Profile the profiles of the AWS files' {
+        (Complete 'Get-KmsKey -Region eu-west-').CompletionText | Should -Contain 'eu-west-1'
+        (Complete 'Get-KmsKey -Region eu-west-').CompletionText | Should -Not -Contain 'us-east-1'
+        $config = Join-Path $Work 'aws-config'; $credentials = Join-Path $Work 'aws-credentials'
+        Set-Content $config "[default]`nregion = us-east-1`n[profile prod-admin]`nregion = eu-west-1"
+        Set-Content $credentials "[ci-runner]`naws_access_key_id = x"
+        $saved = $env:AWS_CONFIG_FILE, $env:AWS_SHARED_CREDENTIALS_FILE
+        try {
+            $env:AWS_CONFIG_FILE = $config; $env:AWS_SHARED_CREDENTIALS_FILE = $credentials
+            (Complete 'Get-KmsKey -Profile ').CompletionText | Should -Be @('ci-runner', 'default', 'prod-admin')
+        } finally { $env:AWS_CONFIG_FILE, $env:AWS_SHARED_CREDENTIALS_FILE = $saved }
+    }
+}

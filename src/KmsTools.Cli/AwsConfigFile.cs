@@ -16,14 +16,36 @@ namespace KmsTools.Cli
             : Environment.GetEnvironmentVariable("AWS_PROFILE") is string fromEnvironment && fromEnvironment.Length > 0 ? fromEnvironment
             : null;
 
+        /// <summary>The profile names of the config file ([profile x], [default]) and the credentials file ([x]), for completion.</summary>
+        public static IReadOnlyList<string> ProfileNames()
+        {
+            var names = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var (path, isConfig) in new[] { (FilePath("AWS_CONFIG_FILE", "config"), true), (FilePath("AWS_SHARED_CREDENTIALS_FILE", "credentials"), false) })
+            {
+                if (!File.Exists(path)) continue;
+                foreach (string raw in File.ReadAllLines(path))
+                {
+                    string line = raw.Trim();
+                    if (line.Length < 3 || line[0] != '[' || line[line.Length - 1] != ']') continue;
+                    string section = line.Substring(1, line.Length - 2).Trim();
+                    if (isConfig && section.StartsWith("profile ", StringComparison.Ordinal)) names.Add(section.Substring("profile ".Length).Trim());
+                    else if (isConfig && section == "default" || !isConfig) names.Add(section);
+                }
+            }
+            return new List<string>(names);
+        }
+
+        private static string FilePath(string variable, string name)
+        {
+            string path = Environment.GetEnvironmentVariable(variable);
+            if (!string.IsNullOrWhiteSpace(path)) return path;
+            string home = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            return Path.Combine(home, ".aws", name);
+        }
+
         public static IReadOnlyDictionary<string, string> Read(string profile)
         {
-            string path = Environment.GetEnvironmentVariable("AWS_CONFIG_FILE");
-            if (string.IsNullOrWhiteSpace(path))
-            {
-                string home = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-                path = Path.Combine(home, ".aws", "config");
-            }
+            string path = FilePath("AWS_CONFIG_FILE", "config");
             var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             if (!File.Exists(path)) return settings;
             string wanted = profile == null || profile == "default" ? "default" : "profile " + profile;

@@ -23,12 +23,14 @@ namespace KmsTools.Commands
         /// <summary>The AWS Region (--region). Default: $env:AWS_REGION, $env:AWS_DEFAULT_REGION, the profile's region, else us-east-1.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(RegionCompleter))]
         public string Region { get; set; }
 
         /// <summary>A named profile of the AWS config and credentials files (--profile). Default: $env:AWS_PROFILE.</summary>
         [Parameter]
         [Alias("ProfileName")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ProfileCompleter))]
         public string Profile { get; set; }
 
         /// <summary>A KMS endpoint to send requests to (--endpoint-url); choosing one selects the remote backend.</summary>

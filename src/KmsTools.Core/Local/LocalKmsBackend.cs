@@ -199,6 +199,26 @@ namespace KmsTools.Local
         public IEnumerable<string> ListKeyIdsAndAliasNames() =>
             _store.ListAliases().Select(a => a.AliasName).Concat(_store.ListKeyIds());
 
+        /// <summary>Alias names and the key each names, for argument completion.</summary>
+        public IEnumerable<KeyValuePair<string, string>> ListAliasTargets() =>
+            _store.ListAliases().Select(a => new KeyValuePair<string, string>(a.AliasName, a.TargetKeyId));
+
+        /// <summary>What a completion tooltip says of a key: state, spec and usage, description; a damaged or missing key says so.</summary>
+        public string DescribeForCompletion(string keyId)
+        {
+            try
+            {
+                KeyRecord key = _store.TryReadKeyCached(keyId);
+                if (key == null) return keyId + " (no such key)";
+                string description = string.IsNullOrEmpty(key.Description) ? string.Empty : " - " + (key.Description.Length > 60 ? key.Description.Substring(0, 60) + "..." : key.Description);
+                return $"{key.KeyState}, {key.KeySpec} {key.KeyUsage}{description}";
+            }
+            catch (KmsException)
+            {
+                return keyId + " (damaged metadata)";
+            }
+        }
+
         // ---- key resolution and checks -------------------------------------------------------------
 
         internal string ArnOf(string keyId) => $"arn:{_partition}:kms:{Region}:{Options.AccountId}:key/{keyId}";

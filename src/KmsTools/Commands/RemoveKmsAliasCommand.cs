@@ -11,7 +11,7 @@ namespace KmsTools.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
-        [ArgumentCompleter(typeof(KeyIdCompleter))]
+        [ArgumentCompleter(typeof(AliasNameCompleter))]
         public string AliasName { get; set; }
 
         protected override void ProcessRecord()

@@ -11,6 +11,7 @@ namespace KmsTools.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
+        [ArgumentCompleter(typeof(AliasNameCompleter))]
         public string AliasName { get; set; }
 
         [Parameter(Mandatory = true, Position = 1, ParameterSetName = ParametersSet)]

@@ -47,21 +47,86 @@ namespace KmsTools.Infrastructure
         protected override IEnumerable<string> Values => Model.EncryptionAlgorithmSpec.Values;
     }
 
-    /// <summary>Completes key ids and alias names from the local store of the region the command line names.</summary>
+    /// <summary>
+    /// Completes key ids and alias names from the local store of the region the command line names, each with a
+    /// tooltip (state, spec, description; an alias's target), so that fifty key ids can be told apart.
+    /// </summary>
     public sealed class KeyIdCompleter : IArgumentCompleter
+    {
+        // Reading metadata for a tooltip costs a stat and maybe a parse: enough for a screenful, not for a 100,000-key store.
+        private const int MaxDescribed = 200;
+
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            StoreCompletion.Complete(wordToComplete, fakeBoundParameters, backend =>
+            {
+                var aliases = backend.ListAliasTargets().Select(a => (a.Key, "-> " + a.Value));
+                var keys = backend.ListKeyIdsAndAliasNames().Where(n => !n.StartsWith("alias/", StringComparison.Ordinal)).Select(id => (id, (string)null));
+                return aliases.Concat(keys);
+            }, (backend, name, tip) => tip ?? backend.DescribeForCompletion(name), MaxDescribed);
+    }
+
+    /// <summary>Completes the alias names of the local store (Remove-KmsAlias, Update-KmsAlias), each with the key it names.</summary>
+    public sealed class AliasNameCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            StoreCompletion.Complete(wordToComplete, fakeBoundParameters,
+                backend => backend.ListAliasTargets().Select(a => (a.Key, "-> " + a.Value)), (backend, name, tip) => tip, int.MaxValue);
+    }
+
+    /// <summary>Completes -Region with the Regions the AWS SDK knows.</summary>
+    public sealed class RegionCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
             string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
+            return Amazon.RegionEndpoint.EnumerableAllRegions
+                .Where(r => r.SystemName.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(r => r.SystemName, StringComparer.Ordinal)
+                .Select(r => new CompletionResult(r.SystemName, r.SystemName, CompletionResultType.ParameterValue, r.DisplayName))
+                .ToList();
+        }
+    }
+
+    /// <summary>Completes -Profile with the profiles of the AWS config and credentials files.</summary>
+    public sealed class ProfileCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
+            try
+            {
+                return Cli.AwsConfigFile.ProfileNames()
+                    .Where(p => p.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                    .Select(p => new CompletionResult(p, p, CompletionResultType.ParameterValue, "AWS profile " + p))
+                    .ToList();
+            }
+            catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException)
+            {
+                return Enumerable.Empty<CompletionResult>();
+            }
+        }
+    }
+
+    internal static class StoreCompletion
+    {
+        public static IEnumerable<CompletionResult> Complete(string wordToComplete, IDictionary fakeBoundParameters,
+            Func<Local.LocalKmsBackend, IEnumerable<(string Name, string Tip)>> names,
+            Func<Local.LocalKmsBackend, string, string, string> tooltip, int maxDescribed)
+        {
+            string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
             string region = fakeBoundParameters?["Region"] as string;
             try
             {
-                var backend = new Local.LocalKmsBackend(Local.LocalKmsOptions.Resolve(region));
-                return backend.ListKeyIdsAndAliasNames()
-                    .Where(v => v.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-                    .Select(v => new CompletionResult(v, v, CompletionResultType.ParameterValue, v))
-                    .ToList();
+                using (var backend = new Local.LocalKmsBackend(Local.LocalKmsOptions.Resolve(region)))
+                {
+                    var matches = names(backend).Where(n => n.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)).ToList();
+                    return matches.Select((n, i) => new CompletionResult(n.Name, n.Name, CompletionResultType.ParameterValue,
+                        i < maxDescribed ? tooltip(backend, n.Name, n.Tip) : n.Name)).ToList();
+                }
             }
             catch (Exception)
             {
