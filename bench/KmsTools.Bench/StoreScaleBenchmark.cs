@@ -55,8 +55,55 @@ namespace KmsTools.Bench
                     ["ratio_large_over_10"] = Math.Round(large.Median / small.Median, 2),
                 });
             }
+            rows.Add(ListingRow(workFolder, stores[largeStore], largeStore));
             foreach (int size in sizes) Directory.Delete(Path.Combine(workFolder, "store-" + size), true);
             return rows;
+        }
+
+        /// <summary>
+        /// ListKeys through every page (1,000 keys a page, as a script would), per key, in a 1,000-key store and the large
+        /// one: a listing costs O(N), so the time per key should be flat. Each pass is a new engine, so nothing is cached
+        /// from the pass before.
+        /// </summary>
+        private static Dictionary<string, object> ListingRow(string workFolder, LocalKmsBackend large, int largeStore)
+        {
+            var small = new LocalKmsBackend(new LocalKmsOptions { Home = Path.Combine(workFolder, "store-listing"), Region = "us-east-1", AccountId = "111122223333" });
+            Seed(small, 1000);
+            double PerKey(LocalKmsBackend store, int keys)
+            {
+                var fresh = new LocalKmsBackend(store.Options);
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                int listed = 0;
+                string marker = null;
+                do
+                {
+                    var page = fresh.ListKeys(new ListKeysRequest { Limit = 1000, Marker = marker });
+                    listed += page.Keys.Count;
+                    marker = page.Truncated == true ? page.NextMarker : null;
+                }
+                while (marker != null);
+                if (listed < keys) throw new InvalidOperationException($"listed {listed} of {keys} keys");
+                return watch.Elapsed.TotalMilliseconds * 1000 / listed;
+            }
+            var smallRuns = new List<double>();
+            var largeRuns = new List<double>();
+            for (int round = 0; round < 3; round++)
+            {
+                smallRuns.Add(PerKey(small, 1000));
+                largeRuns.Add(PerKey(large, largeStore));
+            }
+            Directory.Delete(Path.Combine(workFolder, "store-listing"), true);
+            double smallMedian = smallRuns.OrderBy(v => v).ElementAt(1), largeMedian = largeRuns.OrderBy(v => v).ElementAt(1);
+            return new Dictionary<string, object>
+            {
+                ["benchmark"] = "ListKeys, every page of 1,000, per key (small store: 1,000 keys)",
+                ["median_us_10_keys"] = Math.Round(smallMedian, 1),
+                ["median_us_large"] = Math.Round(largeMedian, 1),
+                ["large_store_keys"] = largeStore,
+                ["p10_p90_us_10_keys"] = $"{smallRuns.Min():F1}-{smallRuns.Max():F1}",
+                ["p10_p90_us_large"] = $"{largeRuns.Min():F1}-{largeRuns.Max():F1}",
+                ["ratio_large_over_10"] = Math.Round(largeMedian / smallMedian, 2),
+            };
         }
 
         /// <summary>Writes keys through the store itself (same files, same format), without the per-file flush to disk.</summary>

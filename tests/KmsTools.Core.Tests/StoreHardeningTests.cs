@@ -182,3 +182,49 @@ namespace KmsTools.Tests
     }
 }
 #endif
+
+namespace KmsTools.Tests
+{
+    public class ListingTests
+    {
+        /// <summary>Issue 11, item 8: paging is exact across pages (no key lost or repeated) and sees a key created between pages.</summary>
+        [Fact]
+        public void PagesCoverEveryKeyAndAliasOnceAndSeeChanges()
+        {
+            using (var store = new TestStore())
+            {
+                var created = Enumerable.Range(0, 25).Select(i => store.NewSymmetricKey("alias/k" + i.ToString("D2")).KeyId).ToList();
+                var listed = new System.Collections.Generic.List<string>();
+                string marker = null;
+                bool addedMidway = false;
+                do
+                {
+                    var page = store.Kms.ListKeys(new ListKeysRequest { Limit = 4, Marker = marker });
+                    listed.AddRange(page.Keys.Select(k => k.KeyId));
+                    marker = page.Truncated == true ? page.NextMarker : null;
+                    if (!addedMidway)
+                    {
+                        // A key made after the first page with an id after every other is listed by a later page.
+                        var late = new Local.KeyRecord { KeyId = "ffffffff-ffff-4fff-bfff-ffffffffffff", CreationDate = DateTime.UtcNow, KeySpec = "SYMMETRIC_DEFAULT", KeyUsage = "ENCRYPT_DECRYPT", KeyState = "Enabled", CurrentKeyMaterialId = Local.LocalKmsBackend.NewKeyMaterialId() };
+                        store.Kms.Store.CreateKey(late, new[] { new System.Collections.Generic.KeyValuePair<string, byte[]>(late.CurrentKeyMaterialId, Local.LocalKmsBackend.RandomBytes(32)) });
+                        created.Add(late.KeyId);
+                        addedMidway = true;
+                    }
+                }
+                while (marker != null);
+                Assert.Equal(created.OrderBy(id => id, StringComparer.Ordinal), listed);
+
+                var aliases = new System.Collections.Generic.List<string>();
+                marker = null;
+                do
+                {
+                    var page = store.Kms.ListAliases(new ListAliasesRequest { Limit = 7, Marker = marker });
+                    aliases.AddRange(page.Aliases.Select(a => a.AliasName));
+                    marker = page.Truncated == true ? page.NextMarker : null;
+                }
+                while (marker != null);
+                Assert.Equal(Enumerable.Range(0, 25).Select(i => "alias/k" + i.ToString("D2")), aliases);
+            }
+        }
+    }
+}

@@ -188,14 +188,47 @@ namespace KmsTools.Local
 
         public void DeleteAlias(string aliasName) => TryDeleteFile(AliasPath(aliasName));
 
-        /// <summary>Key ids in ordinal order (ListKeys pages by it).</summary>
-        public IEnumerable<string> ListKeyIds()
+        /// <summary>
+        /// Key ids in ordinal order (ListKeys pages by it). The sorted list is kept while the keys folder's write time is
+        /// unchanged: every create, delete and replace is a new name in the folder or a rename into it, which changes it;
+        /// so paging through N keys reads the folder once, not once per page.
+        /// </summary>
+        public IReadOnlyList<string> ListKeyIds()
         {
-            if (!Directory.Exists(KeysFolder)) return Enumerable.Empty<string>();
-            return Directory.EnumerateFiles(KeysFolder, "*.json")
+            if (!Directory.Exists(KeysFolder)) return new string[0];
+            long stamp = Directory.GetLastWriteTimeUtc(KeysFolder).Ticks;
+            var cached = _keyIds;
+            if (cached != null && cached.Stamp == stamp) return cached.Items;
+            var ids = Directory.EnumerateFiles(KeysFolder, "*.json")
                 .Select(Path.GetFileNameWithoutExtension)
                 .Where(KeyIdentifier.IsKeyId)
-                .OrderBy(id => id, StringComparer.Ordinal);
+                .OrderBy(id => id, StringComparer.Ordinal)
+                .ToList();
+            _keyIds = new Listing<string>(stamp, ids);
+            return ids;
+        }
+
+        private sealed class Listing<T>
+        {
+            public Listing(long stamp, List<T> items) { Stamp = stamp; Items = items; }
+            public long Stamp { get; }
+            public List<T> Items { get; }
+        }
+
+        private volatile Listing<string> _keyIds;
+        private volatile Listing<AliasRecord> _aliases;
+
+        /// <summary>The index of the first of <paramref name="sorted"/> that comes after <paramref name="marker"/> in ordinal order.</summary>
+        public static int After<T>(IReadOnlyList<T> sorted, Func<T, string> name, string marker)
+        {
+            int low = 0, high = sorted.Count;
+            while (low < high)
+            {
+                int middle = (low + high) / 2;
+                if (string.CompareOrdinal(name(sorted[middle]), marker) <= 0) low = middle + 1;
+                else high = middle;
+            }
+            return low;
         }
 
         public AliasRecord TryReadAlias(string aliasName)
@@ -215,9 +248,13 @@ namespace KmsTools.Local
         /// Every alias of the store. A file that is damaged, foreign, or not at the place its name hashes to is skipped on
         /// its own (as ListKeys skips unknown files), so that one stray file neither hides every alias nor stops a purge.
         /// </summary>
-        public IEnumerable<AliasRecord> ListAliases()
+        public IReadOnlyList<AliasRecord> ListAliases()
         {
-            if (!Directory.Exists(AliasesFolder)) return Enumerable.Empty<AliasRecord>();
+            if (!Directory.Exists(AliasesFolder)) return new AliasRecord[0];
+            // As ListKeyIds: kept while the folder's write time is unchanged (every alias write is a rename into it).
+            long stamp = Directory.GetLastWriteTimeUtc(AliasesFolder).Ticks;
+            var cached = _aliases;
+            if (cached != null && cached.Stamp == stamp) return cached.Items;
             var aliases = new List<AliasRecord>();
             foreach (string path in Directory.EnumerateFiles(AliasesFolder, "*.json"))
             {
@@ -232,7 +269,9 @@ namespace KmsTools.Local
                 }
                 if (alias?.AliasName != null && string.Equals(AliasPath(alias.AliasName), path, StringComparison.Ordinal)) aliases.Add(alias);
             }
-            return aliases.OrderBy(a => a.AliasName, StringComparer.Ordinal);
+            var sorted = aliases.OrderBy(a => a.AliasName, StringComparer.Ordinal).ToList();
+            _aliases = new Listing<AliasRecord>(stamp, sorted);
+            return sorted;
         }
 
         internal static KmsException Damaged(string path, string reason) =>

@@ -112,13 +112,15 @@ namespace KmsTools.Local
             Require(request);
             int limit = request.Limit ?? 100;
             Validation.Range("Limit", limit, 1, 1000);
-            IEnumerable<string> ids = _store.ListKeyIds().Where(IsListed);
+            IReadOnlyList<string> all = _store.ListKeyIds();
+            int start = 0;
             if (request.Marker != null)
             {
                 Validation.Length("Marker", request.Marker, 1, 1024);
-                ids = ids.Where(id => string.CompareOrdinal(id, request.Marker) > 0);
+                start = KeyStore.After(all, id => id, request.Marker);
             }
-            List<string> page = ids.Take(limit + 1).ToList();
+            // Only the keys of this page are read (a due purge drops one), so a page costs its own keys, not the store's.
+            List<string> page = Enumerable.Range(start, all.Count - start).Select(i => all[i]).Where(IsListed).Take(limit + 1).ToList();
             bool truncated = page.Count > limit;
             if (truncated) page.RemoveAt(limit);
             return new ListKeysResponse
@@ -155,15 +157,15 @@ namespace KmsTools.Local
             Require(request);
             int limit = request.Limit ?? 100;
             Validation.Range("Limit", limit, 1, 100);
-            IEnumerable<AliasRecord> aliases = _store.ListAliases();
+            IReadOnlyList<AliasRecord> all = _store.ListAliases();
+            int start = request.Marker == null ? 0 : KeyStore.After(all, a => a.AliasName, request.Marker);
+            IEnumerable<AliasRecord> aliases = Enumerable.Range(start, all.Count - start).Select(i => all[i]);
             if (request.KeyId != null)
             {
                 ValidateKeyId("KeyId", request.KeyId);
                 string keyId = ResolveKey(request.KeyId).KeyId;
                 aliases = aliases.Where(a => a.TargetKeyId == keyId);
             }
-            if (request.Marker != null)
-                aliases = aliases.Where(a => string.CompareOrdinal(a.AliasName, request.Marker) > 0);
             List<AliasRecord> page = aliases.Take(limit + 1).ToList();
             bool truncated = page.Count > limit;
             if (truncated) page.RemoveAt(limit);
