@@ -37,7 +37,11 @@ function Get-Paragraphs([string[]] $Lines) {
         }
         if ($fenced) { $current.Add($line); continue }
         if ($line.Trim() -eq '') { if ($current.Count) { $paragraphs.Add(($current -join ' ')); $current.Clear() } }
-        else { $current.Add($line.Trim()) }
+        else {
+            # A list item ("- ...") is a paragraph of its own, so that Get-Help shows one member or item per line.
+            if ($line -match '^\s*- ' -and $current.Count) { $paragraphs.Add(($current -join ' ')); $current.Clear() }
+            $current.Add($line.Trim())
+        }
     }
     if ($current.Count) { $paragraphs.Add(($current -join ' ')) }
     return ,$paragraphs

@@ -170,7 +170,12 @@ foreach ($command in $moduleCommands) {
     Line "online version: $projectUri/blob/main/docs/$($command.Name).md"; Line 'schema: 2.0.0'; Line '---'; Line
     Line "# $($command.Name)"; Line; Line '## SYNOPSIS'
     if ($authored -and $authored.Synopsis) { $authored.Synopsis | ForEach-Object { Line (Repair-ManText $_ @{}) } }
-    else { Line ((($operationDocs.Description[0] -replace '\[([^\]]+)\]\([^)]+\)', '$1' -replace '`', '') -split '(?<=\.)\s')[0]) }
+    else {
+        # The first sentence; one that leads into a list ("... using any of the following operations:") ends before its lead-in.
+        $first = (($operationDocs.Description[0] -replace '\[([^\]]+)\]\([^)]+\)', '$1' -replace '`', '') -split '(?<=[.:])\s')[0]
+        if ($first.EndsWith(':')) { $first = ($first -replace '\s+(using|with|in|for)\s+(any|one|all|each)\b.*$', '').TrimEnd(':', ' ') + '.' }
+        Line $first
+    }
     Line; Line '## SYNTAX'; Line
     foreach ($set in $command.ParameterSets | Sort-Object { -not $_.IsDefault }, Name) {
         $title = if ($set.IsDefault) { "$($set.Name) (Default)" } else { $set.Name }

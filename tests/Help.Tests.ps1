@@ -211,3 +211,17 @@ Describe 'The docs are this module''s' {
         }
     }
 }
+
+Describe 'Get-Help reads well' {
+    It '<_>: the synopsis is a sentence, not the lead-in of a list' -ForEach $Cmdlets {
+        (Get-Help $_).Synopsis | Should -Not -Match ':$'
+    }
+
+    It 'OUTPUTS show one member per line, and a list in a description one item per line' {
+        $text = Get-Help New-KmsDataKeyPairWithoutPlaintext -Full | Out-String -Width 300
+        foreach ($member in 'PrivateKeyCiphertextBlob', 'PublicKey', 'KeyId', 'KeyPairSpec', 'PublicKeyPem') {
+            $text | Should -Match "(?m)^\s+- $($member):"
+        }
+        Get-Help Get-KmsKey -Full | Out-String -Width 300 | Should -Match '(?m)^\s+- Tags on the KMS key\.'
+    }
+}
