@@ -152,6 +152,22 @@ Import-Module '$ModuleManifest'
 }
 
 Describe 'The local store' {
+    It '#6 a key file that cannot be read is a KMS error naming it, for that item only' {
+        $broken = New-KmsKey -Description 'material is a folder'
+        $good = New-KmsKey -Description 'fine'
+        $material = Join-Path $KeysFolder "$($broken.KeyId).key"
+        Remove-Item $material
+        $null = New-Item -ItemType Directory -Path $material
+        try {
+            $results = @($broken.KeyId, $good.KeyId | New-KmsDataKey -KeySpec AES_256 -ErrorAction SilentlyContinue -ErrorVariable failures)
+            $results.Count | Should -Be 1
+            $results[0].KeyId | Should -Match $good.KeyId
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'KMSInternalException,*'
+            $failures[0].Exception.Message | Should -Match ([regex]::Escape("'$material' cannot be read"))
+        } finally { Remove-Item $material -Force }
+    }
+
     It '#6 KMSTOOLS_HOME pointing at a file is a KMS error that says so, for listing and creating alike' {
         $file = Join-Path $Work 'not-a-folder'
         Set-Content -Path $file -Value 'x'

@@ -24,6 +24,10 @@ namespace KmsTools.Local
             {
                 return false;
             }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw KeyStore.Unusable(path, "write", e);
+            }
             finally
             {
                 TryDelete(temp);
@@ -38,6 +42,10 @@ namespace KmsTools.Local
             {
                 File.Replace(temp, path, null);
             }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw KeyStore.Unusable(path, "write", e);
+            }
             finally
             {
                 TryDelete(temp);
@@ -47,14 +55,23 @@ namespace KmsTools.Local
         private static string WriteTemp(string path, byte[] content, bool durable)
         {
             string temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
+            try
             {
-                FilePermissions.RestrictFile(temp); // before any byte is written
-                stream.Write(content, 0, content.Length);
-                if (durable) stream.Flush(true);
-                else stream.Flush();
+                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
+                {
+                    FilePermissions.RestrictFile(temp); // before any byte is written
+                    stream.Write(content, 0, content.Length);
+                    if (durable) stream.Flush(true);
+                    else stream.Flush();
+                }
+                return temp;
             }
-            return temp;
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                // A full disk leaves a short or empty temp file: remove it, and say which file could not be written.
+                TryDelete(temp);
+                throw KeyStore.Unusable(path, "write", e);
+            }
         }
 
         private static void TryDelete(string path)

@@ -60,6 +60,10 @@ namespace KmsTools.Local
             {
                 throw KeyStore.Damaged(path, "the key material file is missing");
             }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw KeyStore.Unusable(path, "read", e);
+            }
             var entries = new List<KeyValuePair<string, byte[]>>();
             try
             {

@@ -274,6 +274,11 @@ namespace KmsTools.Local
             return sorted;
         }
 
+        /// <summary>An I/O failure of a store file (a full disk, a folder where a file should be, no permission), as a KMS error naming the file and the cause.</summary>
+        internal static KmsException Unusable(string path, string verb, Exception cause) =>
+            new KmsException(KmsErrorCodes.KMSInternal,
+                $"The local key store file '{path}' cannot be {(verb == "read" ? "read" : "written")}: {cause.Message}" + (verb == "read" ? string.Empty : " Nothing was changed."), null, cause);
+
         internal static KmsException Damaged(string path, string reason) =>
             new KmsException(KmsErrorCodes.KMSInternal,
                 $"The local key store file '{path}' is damaged or not a KmsTools file ({reason}). Restore it from a backup or move it out of the store; the rest of the store keeps working.");
@@ -316,6 +321,10 @@ namespace KmsTools.Local
             catch (DirectoryNotFoundException)
             {
                 return null;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw Unusable(path, "read", e);
             }
             try
             {
