@@ -217,3 +217,24 @@ Describe 'Completion' {
         } finally { $env:AWS_CONFIG_FILE, $env:AWS_SHARED_CREDENTIALS_FILE = $saved }
     }
 }
+
+Describe 'The remote backend' {
+    It '#18 user:password in -EndpointUrl never shows in -Verbose, -Debug, errors or their targets' {
+        $env:AWS_ACCESS_KEY_ID = 'testing'; $env:AWS_SECRET_ACCESS_KEY = 'testing'
+        try {
+            $records = & {
+                $DebugPreference = 'Continue'
+                Get-KmsKey -KeyId alias/x -EndpointUrl 'http://admin:hunter2@127.0.0.1:9/' -CliConnectTimeout 2 -Verbose -ErrorAction Continue
+                New-KmsKey -EndpointUrl 'ftp://admin:hunter2@example.com/' -ErrorAction Continue
+            } *>&1
+            $errors = @($records | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+            $errors.Count | Should -Be 2
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'EndpointConnectionError,*'
+            $errors[1].FullyQualifiedErrorId | Should -BeLike 'ValidationException,*'
+            $errors[1].Exception.Message | Should -Match ([regex]::Escape('ftp://***@example.com/'))
+            $shown = ($records | ForEach-Object { "$_ $($_.TargetObject) $($_.Exception.Message)" }) -join "`n"
+            $shown | Should -Match '127\.0\.0\.1:9' -Because 'the endpoint is still named'
+            $shown | Should -Not -Match 'hunter2'
+        } finally { Remove-Item Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY -ErrorAction SilentlyContinue }
+    }
+}

@@ -16,6 +16,21 @@ namespace KmsTools
 
         public static bool IsSecret(string member) => SecretMembers.Contains(member);
 
+        /// <summary>
+        /// An endpoint URL as messages, -Verbose and error targets show it: without the user:password of its authority
+        /// (http://user:pass@host/ becomes http://***@host/), which would otherwise end up in $Error, transcripts and logs.
+        /// </summary>
+        public static string Endpoint(string url)
+        {
+            if (string.IsNullOrEmpty(url)) return url;
+            int scheme = url.IndexOf("://", StringComparison.Ordinal);
+            int start = scheme < 0 ? 0 : scheme + 3;
+            int end = url.IndexOfAny(new[] { '/', '?', '#' }, start);
+            string authority = end < 0 ? url.Substring(start) : url.Substring(start, end - start);
+            int at = authority.LastIndexOf('@');
+            return at < 0 ? url : url.Substring(0, start) + "***" + url.Substring(start + at);
+        }
+
         public static string Describe(object value)
         {
             if (value == null) return "null";

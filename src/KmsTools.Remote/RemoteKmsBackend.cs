@@ -53,7 +53,7 @@ namespace KmsTools.Remote
                     options.NoVerifySsl ? "NoVerifySsl" : options.CaBundle != null ? "CaBundle" : "CliConnectTimeout");
 #endif
             }
-            _endpoint = options.EndpointUrl ?? $"https://kms.{options.Region}.amazonaws.com";
+            _endpoint = Redaction.Endpoint(options.EndpointUrl) ?? $"https://kms.{options.Region}.amazonaws.com";
             _client = new AmazonKeyManagementServiceClient(Credentials(options), config);
         }
 

@@ -51,7 +51,7 @@ namespace KmsTools.Infrastructure
                 return new LocalKmsBackend(LocalKmsOptions.Resolve(settings.Region, profileRegion: profileRegion));
             }
             if (endpoint != null && !IsHttpUrl(endpoint))
-                throw new KmsException(KmsErrorCodes.Validation, $"Invalid endpoint: {endpoint}. Give a URL such as https://kms.us-east-1.amazonaws.com or http://127.0.0.1:5000.", "EndpointUrl");
+                throw new KmsException(KmsErrorCodes.Validation, $"Invalid endpoint: {Redaction.Endpoint(endpoint)}. Give a URL such as https://kms.us-east-1.amazonaws.com or http://127.0.0.1:5000.", "EndpointUrl");
             return CreateRemote(new Remote.RemoteKmsOptions
             {
                 ProfileInConfigFile = profileSettings.Count > 0,

@@ -15,7 +15,11 @@ namespace KmsTools.Infrastructure
             // A list member's parameter has the singular name (GrantTokens is -GrantToken, Tags -Tag, TagKeys -TagKey).
             string singular = error.MemberName.EndsWith("s", System.StringComparison.Ordinal) ? error.MemberName.Substring(0, error.MemberName.Length - 1) : null;
             if (boundParameters.TryGetValue(error.MemberName, out object bound) || singular != null && boundParameters.TryGetValue(singular, out bound))
-                return bound is SwitchParameter ? defaultTarget : bound;
+            {
+                if (bound is SwitchParameter) return defaultTarget;
+                // An endpoint's user:password never becomes a target.
+                return error.MemberName == "EndpointUrl" && bound is string url ? Redaction.Endpoint(url) : bound;
+            }
             return defaultTarget;
         }
     }
