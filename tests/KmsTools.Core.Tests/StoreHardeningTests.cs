@@ -23,15 +23,32 @@ namespace KmsTools.Tests
 
         private string KeysFolder => Path.Combine(_store.Kms.Store.RegionRoot, "keys");
 
-        /// <summary>ln -s, so that the test runs the same on .NET and on Mono (net472 has no File.CreateSymbolicLink).</summary>
+        // System calls rather than ln and chmod processes: forking from a parallel test run has crashed Mono 6.8's test host.
         private static void Symlink(string target, string link)
         {
-            using (var ln = Process.Start(new ProcessStartInfo("ln", $"-s \"{target}\" \"{link}\"") { UseShellExecute = false }))
-            {
-                ln.WaitForExit();
-                Assert.Equal(0, ln.ExitCode);
-            }
+#if NET
+            File.CreateSymbolicLink(link, target);
+#else
+            Assert.Equal(0, symlink(target, link));
+#endif
         }
+
+        private static void Chmod644(string path)
+        {
+#if NET
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, (UnixFileMode)0x1A4);
+#else
+            Assert.Equal(0, chmod(path, 0x1A4));
+#endif
+        }
+
+#if !NET
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+        private static extern int symlink(string target, string link);
+
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+        private static extern int chmod(string path, int mode);
+#endif
 
         [SkippableUnixFact]
         public void ALockFileThatIsASymlinkIsNeverFollowed()
@@ -53,8 +70,7 @@ namespace KmsTools.Tests
             File.Delete(lockPath);
             string existing = Path.Combine(_outside, "existing.txt");
             File.WriteAllText(existing, "not the store's");
-            var chmod = Process.Start(new ProcessStartInfo("chmod", $"644 \"{existing}\"") { UseShellExecute = false });
-            chmod.WaitForExit();
+            Chmod644(existing);
             Symlink(existing, lockPath);
             Assert.Throws<KmsException>(() => _store.Kms.DisableKey(new DisableKeyRequest { KeyId = key.KeyId }));
             Assert.Equal("644", TestStore.UnixMode(existing));
