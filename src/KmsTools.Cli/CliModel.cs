@@ -163,7 +163,7 @@ namespace KmsTools.Cli
                     System.Numerics.BigInteger number = value.ToObject<System.Numerics.BigInteger>();
                     long lowest = type == "long" ? long.MinValue : int.MinValue, highest = type == "long" ? long.MaxValue : int.MaxValue;
                     if (number < lowest || number > highest)
-                        problems.Add($"Invalid value for parameter {name}, value: {Shorten(number.ToString(System.Globalization.CultureInfo.InvariantCulture))}, valid range: {lowest} to {highest}");
+                        problems.Add($"Invalid value for parameter {name}, value: {Redaction.Shorten(number.ToString(System.Globalization.CultureInfo.InvariantCulture))}, valid range: {lowest} to {highest}");
                     return;
                 case "boolean":
                     if (value.Type != JTokenType.Boolean) problems.Add(InvalidType("boolean"));
@@ -178,7 +178,7 @@ namespace KmsTools.Cli
 
         /// <summary>The CLI's type error; a sensitive member's value (a plaintext) is never shown, others are cut short.</summary>
         private static string InvalidType(string name, JToken value, string expected, bool sensitive) =>
-            $"Invalid type for parameter {name}, value: {(sensitive || Redaction.IsSecret(LeafName(name)) ? "(sensitive, not shown)" : Shorten(value.ToString(Formatting.None)))}, type: {value.Type.ToString().ToLowerInvariant()}, valid types: {expected}";
+            $"Invalid type for parameter {name}, value: {(sensitive || Redaction.IsSecret(LeafName(name)) ? "(sensitive, not shown)" : Redaction.Shorten(value.ToString(Formatting.None)))}, type: {value.Type.ToString().ToLowerInvariant()}, valid types: {expected}";
 
         private static string LeafName(string path)
         {
@@ -187,9 +187,6 @@ namespace KmsTools.Cli
             return index < 0 ? leaf : leaf.Substring(0, index);
         }
 
-        /// <summary>A value as an error message shows it: at most 64 characters, then how long it was.</summary>
-        internal static string Shorten(string text) =>
-            text.Length <= 64 ? text : text.Substring(0, 64) + $"... ({text.Length} characters)";
 
         private static JObject Load()
         {

@@ -16,6 +16,10 @@ namespace KmsTools
 
         public static bool IsSecret(string member) => SecretMembers.Contains(member);
 
+        /// <summary>A value as an error message shows it: at most <paramref name="max"/> characters, then how long it was.</summary>
+        public static string Shorten(string text, int max = 64) =>
+            text == null ? "null" : text.Length <= max ? text : text.Substring(0, max) + $"... ({text.Length} characters)";
+
         /// <summary>
         /// An endpoint URL as messages, -Verbose and error targets show it: without the user:password of its authority
         /// (http://user:pass@host/ becomes http://***@host/), which would otherwise end up in $Error, transcripts and logs.

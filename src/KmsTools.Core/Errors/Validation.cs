@@ -13,7 +13,7 @@ namespace KmsTools
         public static KmsException Error(string member, string constraint, string value = null, bool sensitive = false)
         {
             // A value longer than a key ARN is cut: a 20 MB Description must not make a 20 MB error record.
-            string shown = value == null || value.Length <= 256 ? value : value.Substring(0, 256) + $"... ({value.Length} characters)";
+            string shown = value == null ? null : Redaction.Shorten(value, 256);
             string at = sensitive || value == null
                 ? $"Value at '{LowerCamel(member)}'"
                 : $"Value '{shown}' at '{LowerCamel(member)}'";

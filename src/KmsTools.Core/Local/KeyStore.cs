@@ -72,11 +72,10 @@ namespace KmsTools.Local
             string path = MetadataPath(keyId);
             KeyRecord record = ReadJson<KeyRecord>(path);
             if (record != null && !string.Equals(record.KeyId, keyId, StringComparison.Ordinal))
-                throw Damaged(path, $"its KeyId '{Shorten(record.KeyId)}' is not the key id of its file name");
+                throw Damaged(path, $"its KeyId '{Redaction.Shorten(record.KeyId)}' is not the key id of its file name");
             return record;
         }
 
-        private static string Shorten(string text) => text == null ? "null" : text.Length <= 64 ? text : text.Substring(0, 64) + "...";
 
         private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Ticks, long Length, KeyRecord Record)> _metadata =
             new System.Collections.Concurrent.ConcurrentDictionary<string, (long, long, KeyRecord)>(StringComparer.Ordinal);

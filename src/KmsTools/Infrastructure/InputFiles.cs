@@ -30,20 +30,27 @@ namespace KmsTools.Infrastructure
             return true;
         }
 
-        /// <summary>At most <paramref name="maxLength"/> bytes of the file; one byte more is an error naming the limit.</summary>
+        /// <summary>
+        /// At most <paramref name="maxLength"/> bytes of the file; one byte more is an error naming the limit. The reported
+        /// length is not trusted (a device reports 0), and the read buffer is zeroed, since a -Plaintext file is a secret.
+        /// </summary>
         public static byte[] ReadAtMost(string path, int maxLength, string member)
         {
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.SequentialScan))
+            var buffer = new byte[maxLength + 1];
+            try
             {
-                var buffer = new byte[Math.Min(maxLength + 1L, stream.CanSeek ? stream.Length + 1 : maxLength + 1L)];
                 int total = 0, read;
-                while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0) total += read;
+                using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.SequentialScan))
+                    while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0) total += read;
                 if (total > maxLength)
                     throw new KmsException(KmsErrorCodes.Validation, $"{member}: '{path}' is longer than {maxLength} bytes, the most allowed.", member);
-                if (total == buffer.Length) return buffer;
                 var exact = new byte[total];
                 Buffer.BlockCopy(buffer, 0, exact, 0, total);
                 return exact;
+            }
+            finally
+            {
+                Array.Clear(buffer, 0, buffer.Length);
             }
         }
 
