@@ -204,3 +204,136 @@ Describe 'Requests the remote backend sends' {
         { Get-KmsKey -KeyId alias/x -EndpointUrl 'not a url' -ErrorAction Stop } | Should -Throw -ErrorId 'ValidationException,KmsTools.Commands.GetKmsKeyCommand'
     }
 }
+
+Describe 'An endpoint that misbehaves (issue 11, items 16-18)' {
+    BeforeAll {
+        # A raw TCP endpoint per case, served on a thread of this process: it accepts, then does what the case says
+        # (never answer, send headers and stall, answer with a status and a body, declare a huge body).
+        $script:Stubs = [System.Collections.Generic.List[object]]::new()
+        function Start-StubEndpoint([string] $Mode, [string] $Body = '', [int] $Status = 200, [long] $DeclaredLength = -1) {
+            $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+            $listener.Start()
+            $job = Start-ThreadJob -ArgumentList $listener, $Mode, $Body, $Status, $DeclaredLength -ScriptBlock {
+                param($listener, $mode, $body, $status, $declared)
+                $held = [System.Collections.Generic.List[object]]::new()
+                try {
+                    while ($true) {
+                        $client = $listener.AcceptTcpClient(); $held.Add($client)
+                        if ($mode -eq 'silent') { continue }
+                        $stream = $client.GetStream()
+                        $buffer = [byte[]]::new(65536); $null = $stream.Read($buffer, 0, $buffer.Length)
+                        $bytes = [Text.Encoding]::UTF8.GetBytes($body)
+                        $length = if ($declared -ge 0) { $declared } else { $bytes.Length }
+                        $head = [Text.Encoding]::ASCII.GetBytes("HTTP/1.1 $status X`r`nContent-Type: application/x-amz-json-1.1`r`nContent-Length: $length`r`n`r`n")
+                        $stream.Write($head, 0, $head.Length)
+                        $send = if ($mode -eq 'stall') { [Math]::Min(5, $bytes.Length) } else { $bytes.Length }
+                        $stream.Write($bytes, 0, $send); $stream.Flush()
+                    }
+                }
+                catch { }
+                finally { foreach ($c in $held) { $c.Dispose() } }
+            }
+            $script:Stubs.Add([pscustomobject]@{ Listener = $listener; Job = $job })
+            "http://127.0.0.1:$($listener.LocalEndpoint.Port)"
+        }
+        # A call that must end on its own: run on a thread with a deadline far above its timeouts, so that a hang
+        # fails this test instead of holding the suite.
+        function Invoke-Bounded([scriptblock] $Call, [int] $DeadlineSeconds = 60) {
+            $job = Start-ThreadJob -ArgumentList $ModuleManifest, $StoreHome, $Call.ToString() -ScriptBlock {
+                param($manifest, $storeHome, $call)
+                $env:KMSTOOLS_HOME = $storeHome
+                Import-Module $manifest
+                try { & ([scriptblock]::Create($call)) | Out-Null; 'no error' }
+                catch { [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Message = $_.Exception.Message } }
+            }
+            $finished = Wait-Job $job -Timeout $DeadlineSeconds
+            $result = if ($finished) { Receive-Job $job } else { "still running after $DeadlineSeconds s" }
+            Remove-Job $job -Force
+            $result
+        }
+    }
+
+    # Thread jobs share a pool of five threads: a stub left running would keep the next test's stub from starting.
+    AfterEach {
+        foreach ($stub in $script:Stubs) { $stub.Listener.Stop(); $stub.Job | Wait-Job -Timeout 5 | Out-Null; $stub.Job | Remove-Job -Force -ErrorAction SilentlyContinue }
+        $script:Stubs.Clear()
+    }
+
+    It 'times out a server that accepts and never answers, with the TLS client in use too, as ReadTimeoutError naming the endpoint' {
+        $endpoint = Start-StubEndpoint -Mode silent
+        # -CliConnectTimeout puts the custom HTTP client in play: it used to drop -CliReadTimeout and hang 300 s.
+        $result = Invoke-Bounded ([scriptblock]::Create("Get-KmsKey -KeyId alias/x -EndpointUrl '$endpoint' -Region us-east-1 -CliReadTimeout 1 -CliConnectTimeout 5 -ErrorAction Stop"))
+        $result.Id | Should -BeExactly 'ReadTimeoutError,KmsTools.Commands.GetKmsKeyCommand'
+        $result.Message | Should -BeLike "Read timeout on endpoint URL: `"$endpoint`" (DescribeKey*"
+    }
+
+    It 'times out a body that stalls after the headers' {
+        $endpoint = Start-StubEndpoint -Mode stall -Body '{"KeyMetadata":{"KeyId":"k"}}'
+        $result = Invoke-Bounded ([scriptblock]::Create("Get-KmsKey -KeyId alias/x -EndpointUrl '$endpoint' -Region us-east-1 -CliReadTimeout 1 -ErrorAction Stop"))
+        $result.Id | Should -BeExactly 'ReadTimeoutError,KmsTools.Commands.GetKmsKeyCommand'
+    }
+
+    It 'times out a connection that is never accepted as ConnectTimeoutError' {
+        # A listener whose backlog is full: the kernel drops further SYNs, so a connect hangs.
+        $full = [System.Net.Sockets.Socket]::new([System.Net.Sockets.SocketType]::Stream, [System.Net.Sockets.ProtocolType]::Tcp)
+        $full.Bind([System.Net.IPEndPoint]::new([System.Net.IPAddress]::Loopback, 0)); $full.Listen(0)
+        $port = $full.LocalEndPoint.Port
+        $fillers = foreach ($i in 1..4) {
+            $c = [System.Net.Sockets.Socket]::new([System.Net.Sockets.SocketType]::Stream, [System.Net.Sockets.ProtocolType]::Tcp); $null = $c.ConnectAsync('127.0.0.1', $port); $c
+        }
+        try {
+            Start-Sleep -Milliseconds 500
+            $result = Invoke-Bounded ([scriptblock]::Create("Get-KmsKey -KeyId alias/x -EndpointUrl 'http://127.0.0.1:$port' -Region us-east-1 -CliConnectTimeout 1 -CliReadTimeout 1 -ErrorAction Stop"))
+            $result.Id | Should -BeExactly 'ConnectTimeoutError,KmsTools.Commands.GetKmsKeyCommand'
+            $result.Message | Should -Match ([regex]::Escape("http://127.0.0.1:$port"))
+        }
+        finally { foreach ($c in $fillers) { $c.Dispose() }; $full.Dispose() }
+    }
+
+    It 'refuses a 200 whose body is not the operation''s shape, naming the endpoint and what is wrong' {
+        $endpoint = Start-StubEndpoint -Mode answer -Body '{"KeyId":5,"CiphertextBlob":"not base64!!"}'
+        $failure = $null
+        try { Invoke-KmsDecrypt -CiphertextBlob ([byte[]](1..40)) -EndpointUrl $endpoint -Region us-east-1 -ErrorAction Stop } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeExactly 'KMSInternalException,KmsTools.Commands.InvokeKmsDecryptCommand'
+        $failure.Exception.Message | Should -BeExactly "The endpoint $endpoint answered Decrypt with HTTP 200 with a body that is not a Decrypt response: KeyId is a JSON number, not a string. Nothing was taken from it."
+    }
+
+    It 'refuses a 200 that lacks what KMS always returns (a Decrypt without its plaintext)' {
+        $endpoint = Start-StubEndpoint -Mode answer -Body '{"KeyId":"arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab","EncryptionAlgorithm":"SYMMETRIC_DEFAULT"}'
+        $failure = $null
+        $out = Join-Path $StoreHome 'plain.bin'
+        try { Invoke-KmsDecrypt -CiphertextBlob ([byte[]](1..40)) -EndpointUrl $endpoint -Region us-east-1 -ErrorAction Stop | ForEach-Object { [IO.File]::WriteAllBytes($out, $_.Plaintext) } } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeExactly 'KMSInternalException,KmsTools.Commands.InvokeKmsDecryptCommand'
+        $failure.Exception.Message | Should -Match 'lacks Plaintext, which KMS always returns'
+        Test-Path $out | Should -BeFalse
+    }
+
+    It 'refuses a body larger than any KMS answer before reading it' {
+        $endpoint = Start-StubEndpoint -Mode stall -Body '{"KeyId":"' -DeclaredLength 300000000
+        $result = Invoke-Bounded ([scriptblock]::Create("Get-KmsKey -KeyId alias/x -EndpointUrl '$endpoint' -Region us-east-1 -CliReadTimeout 30 -ErrorAction Stop"))
+        $result.Id | Should -BeExactly 'KMSInternalException,KmsTools.Commands.GetKmsKeyCommand'
+        $result.Message | Should -Match 'a body of 300000000 bytes than the 4 MiB any KMS answer fits in'
+    }
+
+    It 'gives KMS''s message for an error body without one (InvalidCiphertextException), not the SDK''s text' {
+        $endpoint = Start-StubEndpoint -Mode answer -Status 400 -Body '{"__type":"InvalidCiphertextException"}'
+        $failure = $null
+        try { Invoke-KmsDecrypt -CiphertextBlob ([byte[]](1..40)) -EndpointUrl $endpoint -Region us-east-1 -ErrorAction Stop } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeExactly 'InvalidCiphertextException,KmsTools.Commands.InvokeKmsDecryptCommand'
+        $failure.Exception.Message | Should -Not -Match 'service returned|HTTP Body|__type'
+        # What the local engine says for the same failure.
+        $local = $null
+        try { Invoke-KmsDecrypt -CiphertextBlob ([byte[]](1..40)) -ErrorAction Stop } catch { $local = $_ }
+        $failure.Exception.Message | Should -BeExactly $local.Exception.Message
+    }
+
+    It 'says that TLS to a plain-HTTP port needs an http:// URL, not -NoVerifySsl' {
+        $endpoint = Start-StubEndpoint -Mode answer -Body '{}'
+        $tls = $endpoint -replace '^http:', 'https:'
+        $failure = $null
+        try { Get-KmsKey -KeyId alias/x -EndpointUrl $tls -Region us-east-1 -ErrorAction Stop } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeExactly 'SSLError,KmsTools.Commands.GetKmsKeyCommand'
+        $failure.Exception.Message | Should -Match 'use an http:// URL in -EndpointUrl'
+        $failure.Exception.Message | Should -Not -Match 'NoVerifySsl'
+    }
+}

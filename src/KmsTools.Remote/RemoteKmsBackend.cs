@@ -40,19 +40,19 @@ namespace KmsTools.Remote
             {
                 config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
             }
-            if (options.ReadTimeout != null) config.Timeout = options.ReadTimeout;
-            if (options.NoVerifySsl || options.CaBundle != null || options.ConnectTimeout != null)
-            {
 #if NET
-                config.HttpClientFactory = new TlsHttpClientFactory(options);
+            config.HttpClientFactory = new KmsHttpClientFactory(options);
 #else
-                // The SDK for .NET Framework has no per-client TLS or connect hook; the process-wide
-                // ServicePointManager callback would change every other module's connections too, so refuse instead.
+            // The SDK for .NET Framework sends through HttpWebRequest: its two timeouts are the whole request's and
+            // each read's. It has no per-client TLS or connect hook, and the process-wide ServicePointManager callback
+            // would change every other module's connections too, so those options are refused instead.
+            config.Timeout = options.ReadTimeout ?? TimeSpan.FromSeconds(60);
+            config.ReadWriteTimeout = options.ReadTimeout ?? TimeSpan.FromSeconds(60);
+            if (options.NoVerifySsl || options.CaBundle != null || options.ConnectTimeout != null)
                 throw new KmsException(KmsErrorCodes.Validation,
                     "-NoVerifySsl, -CaBundle (or AWS_CA_BUNDLE) and -CliConnectTimeout need PowerShell 7: the AWS SDK for .NET Framework that Windows PowerShell runs has no per-client setting for them. Trust the CA in the Windows certificate store instead, or run pwsh.",
                     options.NoVerifySsl ? "NoVerifySsl" : options.CaBundle != null ? "CaBundle" : "CliConnectTimeout");
 #endif
-            }
             _endpoint = Redaction.Endpoint(options.EndpointUrl) ?? $"https://kms.{options.Region}.amazonaws.com";
             _client = new AmazonKeyManagementServiceClient(Credentials(options), config);
         }
@@ -199,34 +199,63 @@ namespace KmsTools.Remote
             {
                 throw; // stopped by the caller (Ctrl+C): not a timeout
             }
-            catch (AmazonServiceException e)
+            catch (Exception e) when (Find<MalformedResponseException>(e) is MalformedResponseException malformed)
+            {
+                throw new KmsException(KmsErrorCodes.KMSInternal, $"The endpoint {_endpoint} answered {operation} with {malformed.Message}. Nothing was taken from it.", null, e);
+            }
+            catch (AmazonServiceException e) when (Find<System.IO.IOException>(e) == null)
             {
                 throw ServiceError(operation, e);
             }
-            catch (Exception e) when (e is AmazonClientException || e is HttpRequestException || e is TaskCanceledException || e is OperationCanceledException || e is WebException)
+            catch (Exception e) when (e is AmazonClientException || e is HttpRequestException || e is TaskCanceledException || e is OperationCanceledException || e is WebException || e is System.IO.IOException)
             {
                 throw NetworkError(operation, e);
             }
         }
 
+        private static T Find<T>(Exception e) where T : Exception
+        {
+            for (Exception current = e; current != null; current = current.InnerException)
+                if (current is T found) return found;
+            return null;
+        }
+
         private KmsException ServiceError(string operation, AmazonServiceException e)
         {
             // A 5xx without a KMS error name: the endpoint failed, or does not implement the operation (moto has no data key pairs).
-            if (!string.IsNullOrEmpty(e.ErrorCode))
-                return new KmsException(e.ErrorCode, e.Message ?? string.Empty, null, e);
-            return new KmsException(KmsErrorCodes.KMSInternal,
-                $"The endpoint {_endpoint} answered {operation} with HTTP {(int)e.StatusCode} and no KMS error name: the service failed, or it does not implement {operation}.", null, e);
+            if (string.IsNullOrEmpty(e.ErrorCode))
+                return new KmsException(KmsErrorCodes.KMSInternal,
+                    $"The endpoint {_endpoint} answered {operation} with HTTP {(int)e.StatusCode} and no KMS error name: the service failed, or it does not implement {operation}.", null, e);
+            // An error body without a message (KMS sends InvalidCiphertextException so) gets the SDK's own sentence
+            // with the raw body in it; KMS's message, and the local engine's, is empty.
+            string message = e.Message ?? string.Empty;
+            if (message.StartsWith("The service returned an error with Error Code", StringComparison.Ordinal)) message = string.Empty;
+            return new KmsException(e.ErrorCode, message, null, e);
         }
 
         private KmsException NetworkError(string operation, Exception e)
         {
+            // The aws CLI's names and first sentences (botocore's ConnectTimeoutError, ReadTimeoutError,
+            // EndpointConnectionError, SSLError), then what to do.
+            if (Find<ConnectTimeoutException>(e) is ConnectTimeoutException connect)
+                return new KmsException("ConnectTimeoutError", $"Connect timeout on endpoint URL: \"{_endpoint}\" ({operation}: {connect.Message}). Check the endpoint and the network, or raise -CliConnectTimeout.", null, e);
+            if (Find<ReadTimeoutException>(e) != null || Find<TimeoutException>(e) != null || e is TaskCanceledException || e is OperationCanceledException)
+            {
+                string how = Find<ReadTimeoutException>(e)?.Message;
+                return new KmsException("ReadTimeoutError", $"Read timeout on endpoint URL: \"{_endpoint}\" ({operation}{(how == null ? string.Empty : ": " + how)}). Check the endpoint, or raise -CliReadTimeout.", null, e);
+            }
             Exception root = e;
             while (root.InnerException != null) root = root.InnerException;
             string detail = root.Message;
-            if (e is TaskCanceledException || e is OperationCanceledException || root is TimeoutException)
-                return new KmsException("ReadTimeoutError", $"Read timeout on endpoint URL: \"{_endpoint}\" ({operation}). Raise -CliReadTimeout or check the endpoint.", null, e);
-            if (root is System.Security.Authentication.AuthenticationException || detail.IndexOf("SSL", StringComparison.OrdinalIgnoreCase) >= 0)
-                return new KmsException("SSLError", $"SSL validation failed for {_endpoint} ({operation}): {detail}. Use -CaBundle for a private CA, or -NoVerifySsl to skip the check.", null, e);
+            if (Find<System.Security.Authentication.AuthenticationException>(e) is System.Security.Authentication.AuthenticationException tls)
+            {
+                // A certificate the client rejects, against a handshake that never happened: an http:// server on
+                // the port answers TLS with plain text, and no certificate option can help with that.
+                bool certificate = tls.Message.IndexOf("certificate", StringComparison.OrdinalIgnoreCase) >= 0;
+                return certificate
+                    ? new KmsException("SSLError", $"SSL validation failed for {_endpoint} ({operation}): {tls.Message}. Use -CaBundle for a private CA, or -NoVerifySsl to skip the check.", null, e)
+                    : new KmsException("SSLError", $"SSL handshake with {_endpoint} failed ({operation}): {detail.TrimEnd('.')}. The endpoint may not speak TLS on that port: if it serves plain HTTP, use an http:// URL in -EndpointUrl.", null, e);
+            }
             return new KmsException("EndpointConnectionError", $"Could not connect to the endpoint URL: \"{_endpoint}\" ({operation}): {detail}", null, e);
         }
 

@@ -51,12 +51,12 @@ namespace KmsTools.Commands
         [Parameter]
         public string CaBundle { get; set; }
 
-        /// <summary>Seconds to wait for a response (--cli-read-timeout); 0 waits forever.</summary>
+        /// <summary>Seconds to wait for data from the endpoint (--cli-read-timeout); 60 by default, 0 waits forever.</summary>
         [Parameter]
         [ValidateRange(0, int.MaxValue)]
         public int? CliReadTimeout { get; set; }
 
-        /// <summary>Seconds to wait for a connection (--cli-connect-timeout); 0 waits forever.</summary>
+        /// <summary>Seconds to wait for a connection (--cli-connect-timeout); 60 by default, 0 waits forever.</summary>
         [Parameter]
         [ValidateRange(0, int.MaxValue)]
         public int? CliConnectTimeout { get; set; }
