@@ -181,6 +181,62 @@ Describe 'The local store' {
             }
         } finally { $env:KMSTOOLS_HOME = $saved }
     }
+    It '#4 on a read-only store, a due rotation and a due purge are deferred: Decrypt works, the purged key is gone' -Skip:$IsWindows {
+        # A store of its own, mounted read-only in a private mount namespace (unshare -rm: no root needed).
+        $roHome = Join-Path $Work 'readonly-home'
+        $null = New-Item -ItemType Directory -Path $roHome -Force
+        $saved = $env:KMSTOOLS_HOME
+        try {
+            $env:KMSTOOLS_HOME = $roHome
+            $rotating = New-KmsKey -Description 'rotation due'
+            Enable-KmsKeyRotation -KeyId $rotating.KeyId
+            $blob = Invoke-KmsEncrypt -KeyId $rotating.KeyId -PlaintextString 'old blob'
+            $doomed = New-KmsKey -Description 'purge due'
+            $null = Request-KmsKeyDeletion -KeyId $doomed.KeyId -PendingWindowInDays 7 -Confirm:$false
+        } finally { $env:KMSTOOLS_HOME = $saved }
+        $keys = Join-Path $roHome 'store-v1/111122223333/us-east-1/keys'
+        foreach ($change in @(@($rotating.KeyId, 'NextRotationDate'), @($doomed.KeyId, 'DeletionDate'))) {
+            $path = Join-Path $keys "$($change[0]).json"
+            $record = Get-Content $path -Raw | ConvertFrom-Json
+            $record.($change[1]) = [datetime]::UtcNow.AddMinutes(-1).ToString('o')
+            $record | ConvertTo-Json -Depth 5 | Set-Content $path
+        }
+        $before = (Get-ChildItem $roHome -Recurse -File | Sort-Object FullName | ForEach-Object { "$($_.FullName) $((Get-FileHash $_.FullName).Hash)" }) -join "`n"
+        $blobFile = Join-Path $Work 'readonly.blob'
+        [IO.File]::WriteAllBytes($blobFile, $blob.CiphertextBlob)
+        $probe = Join-Path $Work 'readonly-probe.ps1'
+        Set-Content -Path $probe -Value @"
+`$env:KMSTOOLS_HOME = '$roHome'
+Import-Module '$ModuleManifest'
+try { 'probe: ' + (New-Item -ItemType File -Path '$roHome/probe' -ErrorAction Stop).Name } catch { 'probe: read-only' }
+try { 'decrypt: ' + [Text.Encoding]::UTF8.GetString((Invoke-KmsDecrypt -CiphertextBlob ([IO.File]::ReadAllBytes('$blobFile')) -ErrorAction Stop).Plaintext) } catch { 'decrypt: ' + `$_.FullyQualifiedErrorId + ' ' + `$_.Exception.Message }
+try { Get-KmsKey -KeyId '$($doomed.KeyId)' -ErrorAction Stop; 'doomed: still there' } catch { 'doomed: ' + (`$_.FullyQualifiedErrorId -replace ',.*') }
+'listed: ' + ((Get-KmsKey).KeyId -join ',')
+"@
+        $exe = [Environment]::ProcessPath
+        $pwshArgs = @('-NoProfile', '-NonInteractive', '-File', $probe)
+        if ((Split-Path $exe -Leaf) -match '^dotnet$') { $pwshArgs = @((Join-Path $PSHOME 'pwsh.dll')) + $pwshArgs }
+        $command = "mount --bind -o ro '$roHome' '$roHome' && exec '$exe' " + (($pwshArgs | ForEach-Object { "'$_'" }) -join ' ')
+        $out = & unshare -rm sh -c $command 2>&1
+        if ($LASTEXITCODE -ne 0 -and -not ($out -match '^decrypt: ')) {
+            Set-ItResult -Skipped -Because "a read-only mount needs unshare -rm (user and mount namespaces), which failed here: $out"
+            return
+        }
+        $out | Should -Contain 'probe: read-only' -Because 'the store must really be read-only for this test'
+        $out | Should -Contain 'decrypt: old blob'
+        $out | Should -Contain 'doomed: NotFoundException'
+        ($out | Where-Object { $_ -like 'listed: *' }) | Should -BeExactly "listed: $($rotating.KeyId)"
+        $after = (Get-ChildItem $roHome -Recurse -File | Sort-Object FullName | ForEach-Object { "$($_.FullName) $((Get-FileHash $_.FullName).Hash)" }) -join "`n"
+        $after | Should -BeExactly $before
+        # Writable again, the deferred work is done on the next read.
+        $env:KMSTOOLS_HOME = $roHome
+        try {
+            (Get-KmsKeyRotation -KeyId $rotating.KeyId).Count | Should -Be 1
+            Test-Path (Join-Path $keys "$($doomed.KeyId).json") | Should -BeTrue
+            { Get-KmsKey -KeyId $doomed.KeyId -ErrorAction Stop } | Should -Throw -ErrorId 'NotFoundException,KmsTools.Commands.GetKmsKeyCommand'
+            Test-Path (Join-Path $keys "$($doomed.KeyId).json") | Should -BeFalse
+        } finally { $env:KMSTOOLS_HOME = $saved }
+    }
 }
 
 Describe 'Completion' {

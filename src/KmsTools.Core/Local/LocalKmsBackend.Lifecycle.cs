@@ -24,17 +24,36 @@ namespace KmsTools.Local
             KeyRecord key = _store.TryReadKeyCached(keyId);
             if (key == null) return null;
             DateTime now = DateTime.UtcNow;
+            // Due maintenance is written when the store can take it and deferred when it cannot (a read-only
+            // volume, a restored backup, a lock held too long): reading a key never depends on writing it. A key past
+            // its deletion date is gone either way; a key due for rotation answers with the material it has.
             if (key.KeyState == KeyState.PendingDeletion && key.DeletionDate <= now)
             {
-                PurgeKey(keyId);
+                try
+                {
+                    PurgeKey(keyId);
+                }
+                catch (KmsException e) when (e.ErrorCode == KmsErrorCodes.KMSInternal)
+                {
+                    // Deferred: the next writable open purges it.
+                }
                 return null;
             }
             if (key.KeyRotationEnabled && key.KeyState == KeyState.Enabled && key.NextRotationDate <= now)
-                return Update(key.KeyId, fresh =>
+            {
+                try
                 {
-                    if (fresh.KeyRotationEnabled && fresh.NextRotationDate <= DateTime.UtcNow) Rotate(fresh, "AUTOMATIC");
-                    return fresh;
-                });
+                    return Update(key.KeyId, fresh =>
+                    {
+                        if (fresh.KeyRotationEnabled && fresh.NextRotationDate <= DateTime.UtcNow) Rotate(fresh, "AUTOMATIC");
+                        return fresh;
+                    });
+                }
+                catch (KmsException e) when (e.ErrorCode == KmsErrorCodes.KMSInternal)
+                {
+                    // Deferred, as above.
+                }
+            }
             return key;
         }
 
