@@ -149,6 +149,28 @@ Import-Module '$ModuleManifest'
         $printed | Should -Match 'DEBUG: CreateKey: calling the local KMS engine'
         "$printed $(Get-Content $err -Raw)" | Should -Not -Match 'NonInteractive mode'
     }
+
+    It '#19 the test run prints no "What if:" lines: every -WhatIf call in the tests goes through Invoke-WhatIf' {
+        # PowerShell writes What-if text to the host itself, where it reads like actions taken; Invoke-WhatIf runs
+        # the call in a runspace without a host UI. A direct -WhatIf in a test file brings the noise back.
+        $direct = Get-ChildItem $PSScriptRoot -Filter '*.Tests.ps1' | Select-String -Pattern '^\s*(?!#)\S.*\s-WhatIf\b' |
+            Where-Object { $_.Line -notmatch "Parameters\.ContainsKey\('WhatIf'\)|It '|Describe '" }
+        $direct | ForEach-Object { "$($_.Filename):$($_.LineNumber): $($_.Line.Trim())" } | Should -BeNullOrEmpty
+        # And the helper really keeps the text off the console: a child pwsh's whole output holds none.
+        $probe = Join-Path $Work 'whatif-probe.ps1'
+        Set-Content -Path $probe -Value @"
+. '$(Join-Path $PSScriptRoot 'TestSetup.ps1')'
+`$key = New-KmsKey -Description whatif
+Invoke-WhatIf Disable-KmsKey @{ KeyId = `$key.KeyId }
+(Get-KmsKey -KeyId `$key.KeyId).KeyState
+"@
+        $out = Join-Path $Work 'whatif.out'; $err = Join-Path $Work 'whatif.err'
+        $process = Start-TestPwsh -ScriptPath $probe -StdOut $out -StdErr $err
+        if (-not $process.WaitForExit(120000)) { $process.Kill() }
+        $printed = Get-Content $out -Raw
+        $printed.Trim() | Should -BeExactly 'Enabled'
+        $printed | Should -Not -Match 'What if:'
+    }
 }
 
 Describe 'The local store' {

@@ -23,7 +23,7 @@ Describe 'Update-KmsKeyDescription' {
 
     It 'honours -WhatIf' {
         $key = New-TestKey 'unchanged'
-        Update-KmsKeyDescription $key.KeyId 'changed' -WhatIf
+        Invoke-WhatIf Update-KmsKeyDescription @{ KeyId = $key.KeyId; Description = 'changed' }
         (Get-KmsKey $key.KeyId).Description | Should -BeExactly 'unchanged'
     }
 }
@@ -39,7 +39,7 @@ Describe 'Enable-KmsKey and Disable-KmsKey' {
 
     It 'honours -WhatIf' {
         $key = New-TestKey 'whatif'
-        Disable-KmsKey $key.KeyId -WhatIf
+        Invoke-WhatIf Disable-KmsKey @{ KeyId = $key.KeyId }
         (Get-KmsKey $key.KeyId).KeyState | Should -BeExactly 'Enabled'
     }
 
@@ -77,7 +77,7 @@ Describe 'Request-KmsKeyDeletion and Stop-KmsKeyDeletion' {
     It 'asks for confirmation (ConfirmImpact High) and -WhatIf changes nothing' {
         (Get-Command Request-KmsKeyDeletion).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact | Should -Be 'High'
         $key = New-TestKey 'whatif delete'
-        Request-KmsKeyDeletion $key.KeyId -WhatIf
+        Invoke-WhatIf Request-KmsKeyDeletion @{ KeyId = $key.KeyId }
         (Get-KmsKey $key.KeyId).KeyState | Should -BeExactly 'Enabled'
     }
 
@@ -142,8 +142,8 @@ Describe 'Aliases: Update-KmsAlias and Remove-KmsAlias' {
     It 'honours -WhatIf' {
         $key = New-TestKey 'alias whatif'
         New-KmsAlias 'alias/kept' $key.KeyId
-        Remove-KmsAlias 'alias/kept' -WhatIf
-        Update-KmsAlias 'alias/kept' (New-TestKey 'other').KeyId -WhatIf
+        Invoke-WhatIf Remove-KmsAlias @{ AliasName = 'alias/kept' }
+        Invoke-WhatIf Update-KmsAlias @{ AliasName = 'alias/kept'; TargetKeyId = (New-TestKey 'other').KeyId }
         (Get-KmsKey alias/kept).KeyId | Should -BeExactly $key.KeyId
     }
 }
@@ -203,8 +203,8 @@ Describe 'Rotation' {
 
     It 'honours -WhatIf' {
         $key = New-TestKey 'rotation whatif'
-        Invoke-KmsKeyRotation $key.KeyId -WhatIf
-        Enable-KmsKeyRotation $key.KeyId -WhatIf
+        Invoke-WhatIf Invoke-KmsKeyRotation @{ KeyId = $key.KeyId }
+        Invoke-WhatIf Enable-KmsKeyRotation @{ KeyId = $key.KeyId }
         Get-KmsKeyRotation $key.KeyId | Should -BeNullOrEmpty
         (Get-KmsKeyRotationStatus $key.KeyId).KeyRotationEnabled | Should -BeFalse
     }
@@ -228,8 +228,8 @@ Describe 'Tags' {
 
     It 'honours -WhatIf' {
         $key = New-KmsKey -Description 'tag whatif' -Tags @{ keep = 'me' }
-        Add-KmsResourceTag $key.KeyId @{ new = 'tag' } -WhatIf
-        Remove-KmsResourceTag $key.KeyId keep -WhatIf
+        Invoke-WhatIf Add-KmsResourceTag @{ KeyId = $key.KeyId; Tag = @{ new = 'tag' } }
+        Invoke-WhatIf Remove-KmsResourceTag @{ KeyId = $key.KeyId; TagKey = 'keep' }
         (Get-KmsResourceTag $key.KeyId).TagKey | Should -Be @('keep')
     }
 }
@@ -410,7 +410,7 @@ Describe '-WhatIf on every cmdlet that changes something' {
             default { @{ KeyId = $key.KeyId } }
         }
         $before = Get-StoreSnapshot
-        & $command @arguments -WhatIf
+        Invoke-WhatIf $command $arguments
         Get-StoreSnapshot | Should -BeExactly $before
     }
 }

@@ -48,7 +48,7 @@ Describe 'New-KmsKey and Get-KmsKey' {
 
     It 'honours -WhatIf' {
         $before = @(Get-KmsKey).Count
-        New-KmsKey -Description 'what if' -WhatIf
+        Invoke-WhatIf New-KmsKey @{ Description = 'what if' }
         @(Get-KmsKey).Count | Should -Be $before
     }
 
@@ -99,7 +99,7 @@ Describe 'New-KmsAlias and Get-KmsAlias' {
     }
 
     It 'honours -WhatIf' {
-        New-KmsAlias -AliasName 'alias/whatif' -TargetKeyId $Target.KeyId -WhatIf
+        Invoke-WhatIf New-KmsAlias @{ AliasName = 'alias/whatif'; TargetKeyId = $Target.KeyId }
         Get-KmsAlias | Where-Object AliasName -eq 'alias/whatif' | Should -BeNullOrEmpty
     }
 }

@@ -41,3 +41,24 @@ function Start-TestPwsh {
     if ((Split-Path $exe -Leaf) -match '^dotnet(\.exe)?$') { $argList = @((Join-Path $PSHOME 'pwsh.dll')) + $argList }
     Start-Process -FilePath $exe -ArgumentList $argList -PassThru -RedirectStandardOutput $StdOut -RedirectStandardError $StdErr
 }
+
+function Invoke-WhatIf {
+    # Runs a cmdlet with -WhatIf where its "What if: ..." lines cannot reach the console: PowerShell writes them to
+    # the host directly, and in the test output they read like actions taken. A runspace of its own has no host UI;
+    # it shares this process's module assembly and environment (so this file's store). Returns the cmdlet's output.
+    param([Parameter(Mandatory)] [string] $Command, [hashtable] $Parameters = @{})
+    if (-not $script:QuietRunspace) {
+        $script:QuietRunspace = [runspacefactory]::CreateRunspace()
+        $script:QuietRunspace.Open()
+        $import = [powershell]::Create(); $import.Runspace = $script:QuietRunspace
+        $null = $import.AddCommand('Import-Module').AddParameter('Name', $script:ModuleManifest).Invoke()
+        $import.Dispose()
+    }
+    $shell = [powershell]::Create(); $shell.Runspace = $script:QuietRunspace
+    try {
+        $output = $shell.AddCommand($Command).AddParameters($Parameters).AddParameter('WhatIf').Invoke()
+        if ($shell.Streams.Error.Count) { throw $shell.Streams.Error[0] }
+        $output
+    }
+    finally { $shell.Dispose() }
+}
