@@ -208,7 +208,8 @@ foreach ($command in $moduleCommands) {
         $validateSet = $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] } | Select-Object -First 1
         Line '```yaml'; Line "Type: $(Get-TypeName $parameter.ParameterType)"; Line "Parameter Sets: $setNames"; Line "Aliases: $($parameter.Aliases -join ', ')"
         if ($validateSet) { Line "Accepted values: $($validateSet.ValidValues -join ', ')" }
-        Line; Line "Required: $mandatory"; Line "Position: $position"; Line 'Default value: None'; Line "Accept pipeline input: $pipeline"; Line 'Accept wildcard characters: False'; Line '```'; Line
+        Line; Line "Required: $mandatory"; Line "Position: $position"; Line 'Default value: None'; Line "Accept pipeline input: $pipeline"
+        Line "Accept wildcard characters: $([bool]($parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] }))"; Line '```'; Line
     }
     Line '### CommonParameters'
     Line 'This cmdlet supports the common parameters: -Debug, -ErrorAction, -ErrorVariable, -InformationAction, -InformationVariable, -OutVariable, -OutBuffer, -PipelineVariable, -ProgressAction, -Verbose, -WarningAction, and -WarningVariable. For more information, see [about_CommonParameters](http://go.microsoft.com/fwlink/?LinkID=113216).'
@@ -223,6 +224,8 @@ foreach ($command in $moduleCommands) {
     Line '## OUTPUTS'; Line
     foreach ($type in $command.OutputType) {
         Line "### $($type.Name)"
+        # A change cmdlet writes its object only when asked: say so, so that nobody waits for output by default.
+        if ($command.Parameters.ContainsKey('PassThru')) { Line 'With -PassThru only; without it the cmdlet writes nothing, as the KMS operation returns nothing.'; Line }
         $shape = $type.Type.Name
         $members = foreach ($property in $type.Type.GetProperties()) {
             $definition = if ($model.shapes.Contains($shape)) { $model.shapes[$shape].members[$property.Name] } else { $null }

@@ -316,3 +316,114 @@ Describe 'The remote backend' {
         } finally { Remove-Item Env:AWS_ACCESS_KEY_ID, Env:AWS_SECRET_ACCESS_KEY -ErrorAction SilentlyContinue }
     }
 }
+
+Describe 'Views and conveniences (#22)' {
+    BeforeAll {
+        $script:ViewKey = New-KmsKey -Description 'views'
+        $script:Zoned = '\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d'
+    }
+
+    It 'every result type has a table view that shows lengths, never bytes: <Name>' -ForEach @(
+        @{ Name = 'New-KmsDataKey'; Make = { New-KmsDataKey -KeyId $ViewKey.KeyId -KeySpec AES_256 }; Secret = 'Plaintext'; Columns = 'KeyId', 'Plaintext', 'CiphertextBlob' }
+        @{ Name = 'New-KmsDataKeyPair'; Make = { New-KmsDataKeyPair -KeyId $ViewKey.KeyId -KeyPairSpec ECC_NIST_P256 }; Secret = 'PrivateKeyPlaintext'; Columns = 'KeyId', 'Spec', 'PublicKey', 'PrivateKey' }
+        @{ Name = 'New-KmsDataKeyPairWithoutPlaintext'; Make = { New-KmsDataKeyPairWithoutPlaintext -KeyId $ViewKey.KeyId -KeyPairSpec ECC_NIST_P256 }; Secret = $null; Columns = 'KeyId', 'Spec', 'PublicKey' }
+        @{ Name = 'New-KmsDataKeyWithoutPlaintext'; Make = { New-KmsDataKeyWithoutPlaintext -KeyId $ViewKey.KeyId -KeySpec AES_256 }; Secret = $null; Columns = 'KeyId', 'CiphertextBlob' }
+        @{ Name = 'Invoke-KmsEncrypt'; Make = { Invoke-KmsEncrypt -KeyId $ViewKey.KeyId -PlaintextString 'table' }; Secret = $null; Columns = 'KeyId', 'EncryptionAlgorithm', 'CiphertextBlob' }
+        @{ Name = 'Invoke-KmsDecrypt'; Make = { Invoke-KmsEncrypt -KeyId $ViewKey.KeyId -PlaintextString 'table' | Invoke-KmsDecrypt }; Secret = 'Plaintext'; Columns = 'KeyId', 'EncryptionAlgorithm', 'Plaintext' }
+        @{ Name = 'Invoke-KmsReEncrypt'; Make = { Invoke-KmsEncrypt -KeyId $ViewKey.KeyId -PlaintextString 'table' | Invoke-KmsReEncrypt -DestinationKeyId $ViewKey.KeyId }; Secret = $null; Columns = 'SourceKeyId', 'KeyId', 'CiphertextBlob' }
+        @{ Name = 'Get-KmsRandom'; Make = { Get-KmsRandom -NumberOfBytes 48 }; Secret = 'Plaintext'; Columns = 'Plaintext' }
+        @{ Name = 'Get-KmsPublicKey'; Make = { Get-KmsPublicKey -KeyId (New-KmsKey -KeySpec ECC_NIST_P256 -KeyUsage SIGN_VERIFY).KeyId }; Secret = $null; Columns = 'KeyId', 'KeySpec', 'KeyUsage', 'PublicKey' }
+        @{ Name = 'Get-KmsKeyRotationStatus'; Make = { Get-KmsKeyRotationStatus -KeyId $ViewKey.KeyId }; Secret = $null; Columns = 'KeyId', 'KeyRotationEnabled'; NoBlobs = $true }
+    ) {
+        $result = & $Make
+        $table = @($result, $result) | Format-Table | Out-String -Width 200
+        $header = ($table -split "`n" | Where-Object { $_.Trim() } | Select-Object -First 1)
+        foreach ($column in $Columns) { $header | Should -Match "\b$column\b" }
+        if (-not $NoBlobs) { $table | Should -Match '\d+ bytes' }
+        if ($Secret) {
+            $table | Should -Not -Match ([regex]::Escape([Convert]::ToBase64String($result.$Secret)))
+            $table | Should -Not -Match ([regex]::Escape(($result.$Secret[0..3] -join ' ')))
+        }
+    }
+
+    It 'shows every date with its zone, in one format, in tables and lists' {
+        $doomed = New-KmsKey -Description 'dated'
+        New-KmsAlias -AliasName 'alias/dated' -TargetKeyId $doomed.KeyId
+        (Get-KmsAlias -AliasName 'dated' | Format-Table | Out-String -Width 200) | Should -Match $Zoned
+        (Get-KmsKey -KeyId $doomed.KeyId | Format-List | Out-String) | Should -Match "CreationDate\s+: $Zoned"
+        (Request-KmsKeyDeletion -KeyId $doomed.KeyId -PendingWindowInDays 7 -Confirm:$false | Out-String) | Should -Match "DeletionDate\s+: $Zoned"
+        Enable-KmsKeyRotation -KeyId $ViewKey.KeyId
+        (Get-KmsKeyRotationStatus -KeyId $ViewKey.KeyId | Out-String) | Should -Match "NextRotationDate\s+: $Zoned"
+    }
+
+    It '-PassThru writes the key or alias as it is after the change; without it nothing is written' {
+        $key = New-KmsKey -Description 'before'
+        Disable-KmsKey -KeyId $key.KeyId | Should -BeNullOrEmpty
+        Enable-KmsKey -KeyId $key.KeyId
+        $after = Disable-KmsKey -KeyId $key.KeyId -PassThru
+        $after.PSObject.TypeNames[0] | Should -BeExactly 'KmsTools.Model.KeyMetadata'
+        $after.KeyState | Should -BeExactly 'Disabled'
+        (Enable-KmsKey -KeyId $key.KeyId -PassThru).KeyState | Should -BeExactly 'Enabled'
+        (Update-KmsKeyDescription -KeyId $key.KeyId -Description 'after' -PassThru).Description | Should -BeExactly 'after'
+        (Add-KmsResourceTag -KeyId $key.KeyId -Tag @{ team = 'ops' } -PassThru).KeyId | Should -BeExactly $key.KeyId
+        (Remove-KmsResourceTag -KeyId $key.KeyId -TagKey team -PassThru).KeyId | Should -BeExactly $key.KeyId
+        (Enable-KmsKeyRotation -KeyId $key.KeyId -PassThru).KeyId | Should -BeExactly $key.KeyId
+        (Disable-KmsKeyRotation -KeyId $key.KeyId -PassThru).KeyId | Should -BeExactly $key.KeyId
+        $other = New-KmsKey -Description 'other'
+        New-KmsAlias -AliasName 'alias/passthru' -TargetKeyId $key.KeyId | Should -BeNullOrEmpty
+        $moved = Update-KmsAlias -AliasName 'alias/passthru' -TargetKeyId $other.KeyId -PassThru
+        $moved.PSObject.TypeNames[0] | Should -BeExactly 'KmsTools.Model.AliasListEntry'
+        $moved.TargetKeyId | Should -BeExactly $other.KeyId
+        (Get-Command Disable-KmsKey).OutputType.Name | Should -Contain 'KmsTools.Model.KeyMetadata'
+    }
+
+    It 'decrypts straight to text, a SecureString or a private file, and encrypts a SecureString' {
+        $sealed = Invoke-KmsEncrypt -KeyId $ViewKey.KeyId -PlaintextString 'straight to text é'
+        $sealed | Invoke-KmsDecrypt -AsString | Should -BeExactly 'straight to text é'
+        $secure = $sealed | Invoke-KmsDecrypt -AsSecureString
+        $secure | Should -BeOfType ([securestring])
+        [System.Net.NetworkCredential]::new('', $secure).Password | Should -BeExactly 'straight to text é'
+        $again = Invoke-KmsEncrypt -KeyId $ViewKey.KeyId -PlaintextSecureString $secure
+        $again | Invoke-KmsDecrypt -AsString | Should -BeExactly 'straight to text é'
+
+        $file = Join-Path $Work 'plain.txt'
+        $sealed | Invoke-KmsDecrypt -OutFile $file | Should -BeNullOrEmpty
+        [IO.File]::ReadAllText($file) | Should -BeExactly 'straight to text é'
+        if (-not $IsWindows) { (Get-Item $file).UnixMode | Should -BeExactly '-rw-------' }
+        Get-ChildItem $Work -Filter 'plain.txt.*.tmp' | Should -BeNullOrEmpty
+    }
+
+    It 'refuses, per item and before decrypting, what cannot be delivered as asked; a failed -OutFile leaves no file' {
+        $binary = Invoke-KmsEncrypt -KeyId $ViewKey.KeyId -Plaintext ([byte[]](0xFF, 0xFE, 0x00, 0x80))
+        $failure = Get-Failure { $binary | Invoke-KmsDecrypt -AsString -ErrorAction Stop }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'ValidationException,*'
+        $failure.Exception.Message | Should -Match 'not UTF-8 text'
+        (Get-Failure { $binary | Invoke-KmsDecrypt -AsString -OutFile (Join-Path $Work 'x') -ErrorAction Stop }).Exception.Message | Should -Match 'Give one of'
+        $missing = Join-Path $Work 'no-such-folder/plain.bin'
+        $failure = Get-Failure { $binary | Invoke-KmsDecrypt -OutFile $missing -ErrorAction Stop }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'ValidationException,*'
+        Test-Path (Split-Path $missing) | Should -BeFalse
+        $two = @(Invoke-KmsEncrypt -KeyId $ViewKey.KeyId -PlaintextString 'one'; Invoke-KmsEncrypt -KeyId $ViewKey.KeyId -PlaintextString 'two')
+        $target = Join-Path $Work 'one.txt'
+        $two | Invoke-KmsDecrypt -OutFile $target -ErrorAction SilentlyContinue -ErrorVariable errors
+        [IO.File]::ReadAllText($target) | Should -BeExactly 'one'
+        $errors.Count | Should -Be 1
+        $errors[0].Exception.Message | Should -Match 'holds one plaintext'
+    }
+
+    It 'takes wildcards in Get-KmsKey -KeyId (id, ARN or alias) and Get-KmsAlias -AliasName' {
+        $a = New-KmsKey -Description 'wild a'; $b = New-KmsKey -Description 'wild b'; $c = New-KmsKey -Description 'tame'
+        New-KmsAlias -AliasName 'alias/wild-a' -TargetKeyId $a.KeyId
+        New-KmsAlias -AliasName 'alias/wild-b' -TargetKeyId $b.KeyId
+        New-KmsAlias -AliasName 'alias/tame' -TargetKeyId $c.KeyId
+        @(Get-KmsKey -KeyId 'alias/wild-*').KeyId | Sort-Object | Should -Be (@($a.KeyId, $b.KeyId) | Sort-Object)
+        @(Get-KmsKey -KeyId "$($c.KeyId.Substring(0, 8))*").KeyId | Should -Be @($c.KeyId)
+        # Wildcards match as Get-ChildItem's do, whatever the case; an exact alias name stays case-sensitive, as in KMS.
+        @(Get-KmsKey -KeyId 'ALIAS/TAM*').KeyId | Should -Be @($c.KeyId)
+        @(Get-KmsAlias -AliasName 'wild-*').AliasName | Should -Be @('alias/wild-a', 'alias/wild-b')
+        @(Get-KmsAlias -AliasName 'alias/t?me').AliasName | Should -Be @('alias/tame')
+        Get-KmsKey -KeyId 'alias/none-*' -ErrorAction Stop | Should -BeNullOrEmpty
+        Get-KmsAlias -AliasName 'none-*' -ErrorAction Stop | Should -BeNullOrEmpty
+        (Get-KmsAlias -AliasName 'wild-*' -Output json | Out-String | ConvertFrom-Json).Aliases.AliasName | Should -Be @('alias/wild-a', 'alias/wild-b')
+    }
+}

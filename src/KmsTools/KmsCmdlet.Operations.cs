@@ -55,12 +55,32 @@ namespace KmsTools.Commands
                 TResponse response = Call(operation, request, call);
                 if (response == null) return;
                 if (WantsCliOutput) WriteCliOutput(operation, CliDocument.FromResponse(response));
-                else if (!(response is Model.IEmptyResponse)) WriteObject(emit == null ? response : emit(response));
+                else if (!(response is Model.IEmptyResponse))
+                {
+                    object emitted = emit == null ? response : emit(response);
+                    if (emitted != null) WriteObject(emitted);
+                }
             }
             catch (KmsException e)
             {
                 WriteKmsError(e, target);
             }
+        }
+
+        /// <summary>
+        /// What a change cmdlet writes: with -PassThru, the key as it is after the change (DescribeKey), so that
+        /// <c>Disable-KmsKey $id -PassThru</c> shows the new state; otherwise the operation's own (empty) response.
+        /// </summary>
+        internal object KeyAfterChange(bool passThru, object response, string keyId) =>
+            passThru ? KmsBackend.DescribeKey(new Model.DescribeKeyRequest { KeyId = keyId }, StopToken).KeyMetadata : response;
+
+        /// <summary>As <see cref="KeyAfterChange"/>, for an alias: the alias as ListAliases shows it after the change.</summary>
+        internal object AliasAfterChange(bool passThru, object response, string aliasName, string keyId)
+        {
+            if (!passThru) return response;
+            foreach (Model.AliasListEntry alias in KmsBackend.ListAliases(new Model.ListAliasesRequest { KeyId = keyId, Limit = 100 }, StopToken).Aliases)
+                if (alias.AliasName == aliasName) return alias;
+            return null;
         }
 
         /// <summary>The backend call of this item on another core; at most one item per core is ahead at any time.</summary>
@@ -170,7 +190,7 @@ namespace KmsTools.Commands
         private void FlushOffThreadTraces() => _trace?.Flush();
 
 
-        private void WriteKmsError(KmsException error, object target, IDictionary<string, object> boundParameters = null)
+        internal void WriteKmsError(KmsException error, object target, IDictionary<string, object> boundParameters = null)
         {
             FlushOffThreadTraces();
             WriteError(KmsErrorRecords.Create(error, ErrorTargets.For(error, target, boundParameters ?? MyInvocation.BoundParameters)));

@@ -35,16 +35,20 @@ namespace KmsTools.Local
         }
 
         /// <summary>Replaces an existing file in one step.</summary>
-        public static void Replace(string path, byte[] content)
+        public static void Replace(string path, byte[] content) => Replace(path, content, KeyStore.Unusable);
+
+        /// <summary>Replaces or creates a file in one step; <paramref name="failure"/> makes the error (path, verb, cause).</summary>
+        public static void Replace(string path, byte[] content, Func<string, string, Exception, Exception> failure, bool mayCreate = false)
         {
-            string temp = WriteTemp(path, content, durable: true);
+            string temp = WriteTemp(path, content, durable: true, failure);
             try
             {
-                File.Replace(temp, path, null);
+                if (mayCreate && !File.Exists(path)) File.Move(temp, path);
+                else File.Replace(temp, path, null);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                throw KeyStore.Unusable(path, "write", e);
+                throw failure(path, "write", e);
             }
             finally
             {
@@ -52,7 +56,7 @@ namespace KmsTools.Local
             }
         }
 
-        private static string WriteTemp(string path, byte[] content, bool durable)
+        private static string WriteTemp(string path, byte[] content, bool durable, Func<string, string, Exception, Exception> failure = null)
         {
             string temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
             try
@@ -70,7 +74,7 @@ namespace KmsTools.Local
             {
                 // A full disk leaves a short or empty temp file: remove it, and say which file could not be written.
                 TryDelete(temp);
-                throw KeyStore.Unusable(path, "write", e);
+                throw (failure ?? KeyStore.Unusable)(path, "write", e);
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using KmsTools.Infrastructure;
 using KmsTools.Model;
@@ -13,10 +14,29 @@ namespace KmsTools.Commands
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string KeyId { get; set; }
 
-        protected override void ProcessRecord() =>
+        /// <summary>Only the aliases whose name matches: wildcards as Get-ChildItem takes them; "alias/" may be left out.</summary>
+        [Parameter]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(AliasNameCompleter))]
+        public string AliasName { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            WildcardPattern names = null;
+            if (!string.IsNullOrEmpty(AliasName))
+            {
+                string pattern = AliasName.StartsWith("alias/", System.StringComparison.OrdinalIgnoreCase) ? AliasName : "alias/" + AliasName;
+                names = new WildcardPattern(pattern, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+            }
             RunPaged("ListAliases", KeyId,
                 marker => new ListAliasesRequest { KeyId = KeyId, Marker = marker },
                 r => KmsBackend.ListAliases(r, StopToken),
-                page => (page.Aliases, NextPage(page.Truncated, page.NextMarker)), singlePage: NoPaginate);
+                page =>
+                {
+                    // Filtered in the page itself, so that -Output and -Query see the same aliases as the objects.
+                    if (names != null) page.Aliases = page.Aliases.Where(a => names.IsMatch(a.AliasName)).ToList();
+                    return (page.Aliases, NextPage(page.Truncated, page.NextMarker));
+                }, singlePage: NoPaginate);
+        }
     }
 }

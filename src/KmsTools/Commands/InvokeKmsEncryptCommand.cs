@@ -1,4 +1,7 @@
+using System;
 using System.Management.Automation;
+using System.Runtime.InteropServices;
+using System.Security;
 using System.Text;
 using KmsTools.Infrastructure;
 using KmsTools.Model;
@@ -14,9 +17,11 @@ namespace KmsTools.Commands
     {
         private const string BytesSet = "Bytes";
         private const string TextSet = "Text";
+        private const string SecureTextSet = "SecureText";
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = BytesSet)]
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = TextSet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = SecureTextSet)]
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         [ArgumentCompleter(typeof(KeyIdCompleter))]
@@ -34,6 +39,10 @@ namespace KmsTools.Commands
         [Parameter(ParameterSetName = CliInputJsonSet)]
         [AllowEmptyString]
         public string PlaintextString { get; set; }
+
+        /// <summary>Text to encrypt from a SecureString (Read-Host -AsSecureString, Get-Credential), as its UTF-8 bytes.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = SecureTextSet, ValueFromPipeline = true)]
+        public SecureString PlaintextSecureString { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public object EncryptionContext { get; set; }
@@ -57,8 +66,8 @@ namespace KmsTools.Commands
                 Invoke("Encrypt", KeyId, () => new EncryptRequest
                 {
                     KeyId = KeyId,
-                    Plaintext = PlaintextString != null
-                        ? fromText = Encoding.UTF8.GetBytes(PlaintextString)
+                    Plaintext = PlaintextString != null ? fromText = Encoding.UTF8.GetBytes(PlaintextString)
+                        : PlaintextSecureString != null ? fromText = Utf8Of(PlaintextSecureString)
                         : BlobArgument.ToBytes(Plaintext, "Plaintext"),
                     EncryptionContext = ToEncryptionContext(EncryptionContext),
                     EncryptionAlgorithm = EncryptionAlgorithm,
@@ -70,6 +79,23 @@ namespace KmsTools.Commands
             {
                 // Our own UTF-8 copy of the text is ours to wipe; a caller's byte[] is theirs.
                 Crypto.SecureBytes.Clear(fromText);
+            }
+        }
+
+        /// <summary>The UTF-8 bytes of a SecureString, through unmanaged memory that is zeroed and freed at once (no string copy).</summary>
+        private static byte[] Utf8Of(SecureString secure)
+        {
+            IntPtr unmanaged = Marshal.SecureStringToGlobalAllocUnicode(secure);
+            char[] chars = new char[secure.Length];
+            try
+            {
+                Marshal.Copy(unmanaged, chars, 0, chars.Length);
+                return Encoding.UTF8.GetBytes(chars);
+            }
+            finally
+            {
+                Marshal.ZeroFreeGlobalAllocUnicode(unmanaged);
+                Array.Clear(chars, 0, chars.Length);
             }
         }
     }

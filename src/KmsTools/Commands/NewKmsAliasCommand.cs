@@ -1,4 +1,3 @@
-using System.Linq;
 using System.Management.Automation;
 using KmsTools.Infrastructure;
 using KmsTools.Model;
@@ -31,10 +30,7 @@ namespace KmsTools.Commands
             if (!ShouldChange($"{AliasName} -> {TargetKeyId}", "Create KMS alias")) return;
             Invoke("CreateAlias", AliasName, () => new CreateAliasRequest { AliasName = AliasName, TargetKeyId = TargetKeyId }, r =>
             {
-                KmsBackend.CreateAlias(r, StopToken);
-                if (!PassThru) return null;
-                return KmsBackend.ListAliases(new ListAliasesRequest { KeyId = r.TargetKeyId, Limit = 100 }, StopToken)
-                    .Aliases.FirstOrDefault(a => a.AliasName == r.AliasName);
+                return AliasAfterChange(PassThru, KmsBackend.CreateAlias(r, StopToken), r.AliasName, r.TargetKeyId);
             });
         }
     }

@@ -8,6 +8,7 @@ namespace KmsTools.Commands
 {
     /// <summary>UntagResource: removes tags from a key by their keys.</summary>
     [Cmdlet(VerbsCommon.Remove, "KmsResourceTag", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(KeyMetadata))]
     public sealed class RemoveKmsResourceTagCommand : KmsCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
@@ -21,10 +22,14 @@ namespace KmsTools.Commands
         [Alias("TagKeys")]
         public string[] TagKey { get; set; }
 
+        /// <summary>Writes the key as it is after the change (KMS returns nothing for this operation).</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
         protected override void ProcessRecord()
         {
             if (!ShouldChange(KeyId, "Remove tags " + string.Join(", ", TagKey ?? new string[0]))) return;
-            Invoke("UntagResource", KeyId, () => new UntagResourceRequest { KeyId = KeyId, TagKeys = ToList(TagKey) }, r => KmsBackend.UntagResource(r, StopToken));
+            Invoke("UntagResource", KeyId, () => new UntagResourceRequest { KeyId = KeyId, TagKeys = ToList(TagKey) }, r => KeyAfterChange(PassThru, KmsBackend.UntagResource(r, StopToken), r.KeyId));
         }
     }
 }

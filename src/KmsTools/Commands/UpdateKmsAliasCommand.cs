@@ -6,6 +6,7 @@ namespace KmsTools.Commands
 {
     /// <summary>UpdateAlias: points an existing alias at another key of the same key spec and usage.</summary>
     [Cmdlet(VerbsData.Update, "KmsAlias", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(AliasListEntry))]
     public sealed class UpdateKmsAliasCommand : KmsCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
@@ -20,10 +21,14 @@ namespace KmsTools.Commands
         [ArgumentCompleter(typeof(KeyIdCompleter))]
         public string TargetKeyId { get; set; }
 
+        /// <summary>Writes the alias as it is after the change (UpdateAlias itself returns nothing).</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
         protected override void ProcessRecord()
         {
             if (!ShouldChange(AliasName, $"Point alias at {TargetKeyId}")) return;
-            Invoke("UpdateAlias", AliasName, () => new UpdateAliasRequest { AliasName = AliasName, TargetKeyId = TargetKeyId }, r => KmsBackend.UpdateAlias(r, StopToken));
+            Invoke("UpdateAlias", AliasName, () => new UpdateAliasRequest { AliasName = AliasName, TargetKeyId = TargetKeyId }, r => AliasAfterChange(PassThru, KmsBackend.UpdateAlias(r, StopToken), r.AliasName, r.TargetKeyId));
         }
     }
 }

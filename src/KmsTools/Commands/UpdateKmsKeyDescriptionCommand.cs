@@ -6,6 +6,7 @@ namespace KmsTools.Commands
 {
     /// <summary>UpdateKeyDescription: replaces a KMS key's description.</summary>
     [Cmdlet(VerbsData.Update, "KmsKeyDescription", DefaultParameterSetName = ParametersSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(KeyMetadata))]
     public sealed class UpdateKmsKeyDescriptionCommand : KmsCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ParametersSet)]
@@ -19,10 +20,14 @@ namespace KmsTools.Commands
         [AllowEmptyString]
         public string Description { get; set; }
 
+        /// <summary>Writes the key as it is after the change (KMS returns nothing for this operation).</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
         protected override void ProcessRecord()
         {
             if (!ShouldChange(KeyId, $"Set description to '{Description}'")) return;
-            Invoke("UpdateKeyDescription", KeyId, () => new UpdateKeyDescriptionRequest { KeyId = KeyId, Description = Description }, r => KmsBackend.UpdateKeyDescription(r, StopToken));
+            Invoke("UpdateKeyDescription", KeyId, () => new UpdateKeyDescriptionRequest { KeyId = KeyId, Description = Description }, r => KeyAfterChange(PassThru, KmsBackend.UpdateKeyDescription(r, StopToken), r.KeyId));
         }
     }
 }
