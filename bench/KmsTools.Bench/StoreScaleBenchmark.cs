@@ -8,8 +8,8 @@ using KmsTools.Model;
 namespace KmsTools.Bench
 {
     /// <summary>
-    /// KeyId resolution and a data-key call against a store of 10 keys and one of 100,000 keys, in one run,
-    /// so the ratio is free of the machine's drift. A lookup opens one file by name, so the ratio should be ~1.
+    /// KeyId resolution, a data-key call and a locked update against a store of 10 keys and one of 100,000 keys, in
+    /// one run, so the ratio is free of the machine's drift. Each opens files by name, so the ratio should be ~1.
     /// </summary>
     internal static class StoreScaleBenchmark
     {
@@ -33,6 +33,9 @@ namespace KmsTools.Bench
                 ("DescribeKey by alias", 1000, (kms, id) => kms.DescribeKey(new DescribeKeyRequest { KeyId = "alias/probe" })),
                 ("GenerateDataKeyPairWithoutPlaintext ECC_NIST_P256 by alias", 400, (kms, id) =>
                     kms.GenerateDataKeyPairWithoutPlaintext(new GenerateDataKeyPairWithoutPlaintextRequest { KeyId = "alias/probe", KeyPairSpec = "ECC_NIST_P256" })),
+                // A write under the key's lock: it must not list the keys folder (100,000 entries) to find stale temp files.
+                ("UpdateKeyDescription (a locked, durable update)", 100, (kms, id) =>
+                    kms.UpdateKeyDescription(new UpdateKeyDescriptionRequest { KeyId = id, Description = "probe" })),
             };
             var rows = new List<Dictionary<string, object>>();
             foreach (var operation in operations)

@@ -50,6 +50,22 @@ namespace KmsTools.Tests
         private static extern int chmod(string path, int mode);
 #endif
 
+        /// <summary>The locked temp names are predictable: a link planted at one is removed, never written through.</summary>
+        [SkippableUnixFact]
+        public void ALinkAtALockedTempNameIsNeverWrittenThrough()
+        {
+            KeyMetadata key = _store.NewSymmetricKey();
+            string keys = Path.Combine(_store.Kms.Store.RegionRoot, "keys");
+            Directory.CreateDirectory(_outside);
+            string target = Path.Combine(_outside, "material-through-the-link");
+            string link = Path.Combine(keys, key.KeyId + ".json.locked.tmp");
+            Symlink(target, link);
+            _store.Kms.DisableKey(new DisableKeyRequest { KeyId = key.KeyId });
+            Assert.False(File.Exists(target), "the link's target outside the store was written");
+            Assert.Empty(Directory.GetFiles(keys, key.KeyId + ".json.locked.tmp"));
+            Assert.Equal("Disabled", _store.Kms.DescribeKey(new DescribeKeyRequest { KeyId = key.KeyId }).KeyMetadata.KeyState);
+        }
+
         [SkippableUnixFact]
         public void ALockFileThatIsASymlinkIsNeverFollowed()
         {
@@ -137,15 +153,24 @@ namespace KmsTools.Tests
         public void TempFilesOfAKeyAreRemovedUnderItsLockAndWithTheKey()
         {
             KeyMetadata key = _store.NewSymmetricKey();
-            string materialTemp = Path.Combine(KeysFolder, key.KeyId + ".key." + Guid.NewGuid().ToString("N") + ".tmp");
-            string emptyTemp = Path.Combine(KeysFolder, key.KeyId + ".json." + Guid.NewGuid().ToString("N") + ".tmp");
+            // Writers of an existing key hold its lock and write through its two locked temp names.
+            string materialTemp = Path.Combine(KeysFolder, key.KeyId + ".key.locked.tmp");
+            string emptyTemp = Path.Combine(KeysFolder, key.KeyId + ".json.locked.tmp");
             File.WriteAllBytes(materialTemp, File.ReadAllBytes(Path.Combine(KeysFolder, key.KeyId + ".key")));
             File.WriteAllBytes(emptyTemp, new byte[0]);
 
             _store.Kms.DisableKey(new DisableKeyRequest { KeyId = key.KeyId });
             Assert.False(File.Exists(materialTemp));
             Assert.False(File.Exists(emptyTemp));
+            // A stale temp under the locked name does not stop the next update (which creates that name exclusively).
+            File.WriteAllBytes(emptyTemp, new byte[] { 1 });
+            _store.Kms.EnableKey(new EnableKeyRequest { KeyId = key.KeyId });
+            Assert.Equal("Enabled", _store.Kms.DescribeKey(new DescribeKeyRequest { KeyId = key.KeyId }).KeyMetadata.KeyState);
+            Assert.False(File.Exists(emptyTemp));
 
+            // A creator killed mid-write leaves a fresh name; the key's deletion removes that too.
+            string creationTemp = Path.Combine(KeysFolder, key.KeyId + ".key." + Guid.NewGuid().ToString("N") + ".tmp");
+            File.WriteAllBytes(creationTemp, new byte[] { 1, 2, 3 });
             File.WriteAllBytes(materialTemp, new byte[] { 1, 2, 3 });
             _store.Kms.ScheduleKeyDeletion(new ScheduleKeyDeletionRequest { KeyId = key.KeyId, PendingWindowInDays = 7 });
             File.WriteAllBytes(materialTemp, new byte[] { 1, 2, 3 });

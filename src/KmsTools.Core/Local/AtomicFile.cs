@@ -38,9 +38,13 @@ namespace KmsTools.Local
         public static void Replace(string path, byte[] content) => Replace(path, content, KeyStore.Unusable);
 
         /// <summary>Replaces or creates a file in one step; <paramref name="failure"/> makes the error (path, verb, cause).</summary>
-        public static void Replace(string path, byte[] content, Func<string, string, Exception, Exception> failure, bool mayCreate = false)
+        /// <param name="lockedTemp">
+        /// The temporary file's name when the caller holds a lock that serializes every writer of <paramref name="path"/>:
+        /// one known name, so that what a killed writer left is found without listing the folder. Otherwise a fresh name.
+        /// </param>
+        public static void Replace(string path, byte[] content, Func<string, string, Exception, Exception> failure, bool mayCreate = false, string lockedTemp = null)
         {
-            string temp = WriteTemp(path, content, durable: true, failure);
+            string temp = WriteTemp(path, content, durable: true, failure, lockedTemp);
             try
             {
                 if (mayCreate && !File.Exists(path)) File.Move(temp, path);
@@ -56,9 +60,10 @@ namespace KmsTools.Local
             }
         }
 
-        private static string WriteTemp(string path, byte[] content, bool durable, Func<string, string, Exception, Exception> failure = null)
+        private static string WriteTemp(string path, byte[] content, bool durable, Func<string, string, Exception, Exception> failure = null, string lockedTemp = null)
         {
-            string temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            // CreateNew, for a locked name too: a link planted there is refused, never followed.
+            string temp = lockedTemp ?? path + "." + Guid.NewGuid().ToString("N") + ".tmp";
             try
             {
                 using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))

@@ -125,7 +125,8 @@ namespace KmsTools.Local
         }
 
         /// <summary>Replaces a key's metadata in one atomic step. Call it under <see cref="LockKey"/>.</summary>
-        public void ReplaceKey(KeyRecord record) => AtomicFile.Replace(MetadataPath(record.KeyId), Serialize(record));
+        public void ReplaceKey(KeyRecord record) =>
+            AtomicFile.Replace(MetadataPath(record.KeyId), Serialize(record), Unusable, lockedTemp: LockedTemp(MetadataPath(record.KeyId)));
 
         /// <summary>Adds key material (rotation). Call it under <see cref="LockKey"/>, before the metadata names the new material.</summary>
         public void AddKeyMaterial(string keyId, string keyMaterialId, byte[] material)
@@ -137,7 +138,7 @@ namespace KmsTools.Local
             {
                 all.Add(new KeyValuePair<string, byte[]>(keyMaterialId, material));
                 content = KeyMaterialFile.Serialize(all);
-                AtomicFile.Replace(path, content);
+                AtomicFile.Replace(path, content, Unusable, lockedTemp: LockedTemp(path));
             }
             finally
             {
@@ -146,19 +147,23 @@ namespace KmsTools.Local
             }
         }
 
-        /// <summary>Deletes a key: metadata first, so the key is gone at once; then its material.</summary>
-        /// <summary>All of a key's files: metadata, material, and temp files a killed writer left (they hold key material too).</summary>
+        /// <summary>
+        /// Deletes a key: metadata first, so the key is gone at once; then its material and every temp file a killed
+        /// writer left (they hold key material too), whatever their name.
+        /// </summary>
         public void DeleteKey(string keyId)
         {
             RemoveStaleTempFiles(keyId);
             TryDeleteFile(MetadataPath(keyId));
             TryDeleteFile(MaterialPath(keyId));
+            RemoveStaleTempFiles(keyId, everyName: true);
         }
 
-        /// <summary>Serializes read-modify-write updates of one key across threads and processes.</summary>
         /// <summary>
-        /// The key's lock. Every writer of an existing key holds it, so the key's temp files found under it are stale
-        /// (a writer killed between writing and renaming, a full disk): they are removed, as they may hold every material.
+        /// The key's lock: it serializes read-modify-write updates of one key across threads and processes. Every writer
+        /// of an existing key holds it and writes through the key's two locked temp names, so what is found under those
+        /// names is stale (a writer killed between writing and renaming, a full disk) and is removed: it may hold every
+        /// material. Two unlinks, not a listing of the folder, so an update costs the same with 10 keys or 100,000.
         /// </summary>
         public IDisposable LockKey(string keyId)
         {
@@ -168,9 +173,16 @@ namespace KmsTools.Local
             return held;
         }
 
-        private void RemoveStaleTempFiles(string keyId)
+        private static string LockedTemp(string path) => path + ".locked.tmp";
+
+        private void RemoveStaleTempFiles(string keyId, bool everyName = false)
         {
-            if (!KeyIdentifier.IsKeyId(keyId) || !Directory.Exists(KeysFolder)) return;
+            if (!KeyIdentifier.IsKeyId(keyId)) return;
+            TryDeleteFile(LockedTemp(MetadataPath(keyId)));
+            TryDeleteFile(LockedTemp(MaterialPath(keyId)));
+            // Creation writes under fresh names (no lock exists before the key does): a creator killed mid-write leaves
+            // one, found when the key is deleted.
+            if (!everyName || !Directory.Exists(KeysFolder)) return;
             foreach (string pattern in new[] { keyId + ".key.*.tmp", keyId + ".json.*.tmp" })
                 foreach (string temp in Directory.EnumerateFiles(KeysFolder, pattern))
                     TryDeleteFile(temp);
