@@ -38,6 +38,8 @@
         'Remove-KmsResourceTag'
         'Get-KmsResourceTag'
         'Get-KmsPublicKey'
+        'New-KmsMac'
+        'Test-KmsMac'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

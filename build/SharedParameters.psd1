@@ -22,6 +22,7 @@
     WhatIf = 'Shows what would happen if the cmdlet runs. The cmdlet is not run.'
     Confirm = 'Prompts you for confirmation before running the cmdlet.'
     PassThru = 'Writes what the cmdlet changed to the pipeline, as it is afterwards: the key as Get-KmsKey shows it, or the alias as Get-KmsAlias does. Without it the cmdlet writes nothing, as the KMS operation returns nothing.'
+    MessageString = 'The message as text, as its UTF-8 bytes. A string given to -Message is refused, so that text is never mistaken for base64.'
     PlaintextString = 'Text to encrypt, as its UTF-8 bytes. A string given to -Plaintext is refused, so that text is never mistaken for base64.'
     Limit = 'Keys per ListKeys page, 1 to 1000. With -Limit or -Marker only that page is returned; -Verbose gives the next marker.'
     Marker = 'Where a ListKeys page starts: the marker that -Verbose reported for the previous page.'

@@ -66,6 +66,16 @@ Describe 'The same cmdlets against moto' -Skip:(-not $HasMoto) {
         [Convert]::ToBase64String(($dataKey | Invoke-KmsDecrypt -EndpointUrl $Endpoint).Plaintext) | Should -BeExactly ([Convert]::ToBase64String($dataKey.Plaintext))
     }
 
+    It 'makes and checks MACs with an HMAC key (GenerateMac, VerifyMac), with the same error id for a wrong MAC' {
+        $key = New-KmsKey -KeySpec HMAC_256 -KeyUsage GENERATE_VERIFY_MAC -EndpointUrl $Endpoint
+        $key.KeySpec | Should -BeExactly 'HMAC_256'
+        $mac = New-KmsMac -KeyId $key.KeyId -MessageString 'remote' -MacAlgorithm HMAC_SHA_256 -EndpointUrl $Endpoint
+        $mac.Mac.Length | Should -Be 32
+        ($mac | Test-KmsMac -MessageString 'remote' -EndpointUrl $Endpoint).MacValid | Should -BeTrue
+        { $mac | Test-KmsMac -MessageString 'changed' -EndpointUrl $Endpoint -ErrorAction Stop } |
+            Should -Throw -ErrorId 'KMSInvalidMacException,KmsTools.Commands.TestKmsMacCommand'
+    }
+
     It 'maps NotFoundException to the same error id as the local engine' {
         $missing = [guid]::NewGuid().ToString()
         $remoteError = $null; $localError = $null

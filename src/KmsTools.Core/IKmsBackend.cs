@@ -45,5 +45,9 @@ namespace KmsTools
         UntagResourceResponse UntagResource(UntagResourceRequest request, CancellationToken cancellationToken = default);
         ListResourceTagsResponse ListResourceTags(ListResourceTagsRequest request, CancellationToken cancellationToken = default);
         GetPublicKeyResponse GetPublicKey(GetPublicKeyRequest request, CancellationToken cancellationToken = default);
+
+        GenerateMacResponse GenerateMac(GenerateMacRequest request, CancellationToken cancellationToken = default);
+
+        VerifyMacResponse VerifyMac(VerifyMacRequest request, CancellationToken cancellationToken = default);
     }
 }

@@ -176,6 +176,12 @@ namespace KmsTools.Remote
         public GetPublicKeyResponse GetPublicKey(GetPublicKeyRequest request, CancellationToken cancellationToken = default) =>
             Call<Sdk.GetPublicKeyRequest, Sdk.GetPublicKeyResponse, GetPublicKeyResponse>("GetPublicKey", request, _client.GetPublicKeyAsync, cancellationToken);
 
+        public GenerateMacResponse GenerateMac(GenerateMacRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.GenerateMacRequest, Sdk.GenerateMacResponse, GenerateMacResponse>("GenerateMac", request, _client.GenerateMacAsync, cancellationToken);
+
+        public VerifyMacResponse VerifyMac(VerifyMacRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.VerifyMacRequest, Sdk.VerifyMacResponse, VerifyMacResponse>("VerifyMac", request, _client.VerifyMacAsync, cancellationToken);
+
         public void Dispose() => _client.Dispose();
 
         /// <summary>One call: our request mapped to the SDK's, sent, its response mapped back, its failure turned into a KmsException.</summary>

@@ -33,6 +33,8 @@ namespace KmsTools.Remote
             ["ListAliases"] = new[] { "Aliases" },
             ["GetPublicKey"] = new[] { "KeyId", "PublicKey" },
             ["ScheduleKeyDeletion"] = new[] { "KeyId" },
+            ["GenerateMac"] = new[] { "KeyId", "Mac", "MacAlgorithm" },
+            ["VerifyMac"] = new[] { "KeyId", "MacValid" },
         };
 
         /// <summary>The members that carry a plaintext: present unless the request named a Recipient (then CiphertextForRecipient).</summary>

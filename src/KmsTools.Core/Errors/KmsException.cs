@@ -40,6 +40,8 @@ namespace KmsTools
         public const string InvalidKeyUsage = "InvalidKeyUsageException";
         public const string InvalidMarker = "InvalidMarkerException";
         public const string KMSInternal = "KMSInternalException";
+        public const string KMSInvalidMac = "KMSInvalidMacException";
+        public const string KMSInvalidSignature = "KMSInvalidSignatureException";
         public const string KMSInvalidState = "KMSInvalidStateException";
         public const string LimitExceeded = "LimitExceededException";
         public const string NotFound = "NotFoundException";

@@ -35,15 +35,19 @@ namespace KmsTools.Local
             return buffer;
         }
 
-        /// <summary>Reads the material with the given id, or null when the file has no such entry. The caller zeroes it.</summary>
+        /// <summary>
+        /// Reads the material with the given id, or null when the file has no such entry; a null id reads the newest
+        /// entry (an asymmetric or HMAC key has one material, whose id KMS does not report). The caller zeroes it.
+        /// </summary>
         public static byte[] Read(string path, string keyMaterialId)
         {
             List<KeyValuePair<string, byte[]>> all = ReadAll(path);
             byte[] found = null;
-            foreach (var entry in all)
+            for (int i = 0; i < all.Count; i++)
             {
-                if (entry.Key == keyMaterialId) found = entry.Value;
-                else SecureBytes.Clear(entry.Value);
+                bool wanted = keyMaterialId == null ? i == all.Count - 1 : all[i].Key == keyMaterialId;
+                if (wanted) found = all[i].Value;
+                else SecureBytes.Clear(all[i].Value);
             }
             return found;
         }

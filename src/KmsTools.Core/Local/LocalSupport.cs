@@ -45,6 +45,8 @@ namespace KmsTools.Local
             [typeof(UntagResourceRequest)] = Members("KeyId", "TagKeys"),
             [typeof(ListResourceTagsRequest)] = Members("KeyId", "Limit", "Marker"),
             [typeof(GetPublicKeyRequest)] = Members("KeyId", "GrantTokens"),
+            [typeof(GenerateMacRequest)] = Members("Message", "KeyId", "MacAlgorithm", "GrantTokens", "DryRun"),
+            [typeof(VerifyMacRequest)] = Members("Message", "KeyId", "MacAlgorithm", "Mac", "GrantTokens", "DryRun"),
         };
 
         /// <summary>Throws a ValidationException naming the first member the engine would ignore (null members count as absent).</summary>

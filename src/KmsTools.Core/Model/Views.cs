@@ -77,6 +77,12 @@ namespace KmsTools.Model
         [JsonIgnore] public string PublicKeyPem => Views.PublicKeyPem(PublicKey);
     }
 
+    public sealed partial class GenerateMacResponse
+    {
+        /// <summary>The MAC as base64: what Test-KmsMac -Mac and the aws CLI take.</summary>
+        [JsonIgnore] public string MacBase64 => Views.Base64(Mac);
+    }
+
     public sealed partial class KeyMetadata
     {
         public override string ToString() => Arn ?? KeyId ?? base.ToString();

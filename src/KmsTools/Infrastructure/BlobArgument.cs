@@ -8,8 +8,8 @@ namespace KmsTools.Infrastructure
     /// <summary>
     /// Reads a blob parameter: a byte[], a file (Get-Item; regular files only, read no further than the member's
     /// limit), an array of byte values (what ConvertFrom-Json makes of a byte[]), or, for ciphertexts only, a base64
-    /// string. A plaintext string is refused: a word such as "password" is also valid base64, so reading strings as
-    /// base64 would encrypt garbage without a word; text goes to -PlaintextString.
+    /// string. A plaintext or message string is refused: a word such as "password" is also valid base64, so reading
+    /// strings as base64 would encrypt or sign garbage without a word; text goes to -PlaintextString or -MessageString.
     /// Anything else is a ValidationException for that pipeline item, saying how to pass a blob.
     /// </summary>
     internal static class BlobArgument
@@ -29,10 +29,10 @@ namespace KmsTools.Infrastructure
                     return null;
                 case byte[] bytes:
                     return bytes;
-                case string _ when member == "Plaintext":
-                    // Never echo a plaintext, not even part of it.
+                case string _ when member == "Plaintext" || member == "Message":
+                    // Never echo a plaintext or a message, not even part of it.
                     throw new KmsException(KmsErrorCodes.Validation,
-                        "Plaintext: a string is not taken as bytes. To encrypt text as UTF-8, use -PlaintextString; for base64, pass [Convert]::FromBase64String($text). " + HowToPass, member);
+                        $"{member}: a string is not taken as bytes. For text as UTF-8, use -{member}String; for base64, pass [Convert]::FromBase64String($text). " + HowToPass, member);
                 case string text:
                     return FromBase64(text, member);
                 case FileInfo file:

@@ -42,6 +42,51 @@ namespace KmsTools.Infrastructure
         protected override IEnumerable<string> Values => Model.KeyUsageType.Values;
     }
 
+    /// <summary>
+    /// Completes an algorithm from the model's set, narrowed to what the key allows when -KeyId names a key of the
+    /// local store (an HMAC_256 key offers HMAC_SHA_256 only); any other key, or none, offers the whole set.
+    /// </summary>
+    public abstract class KeyAlgorithmCompleter : IArgumentCompleter
+    {
+        protected abstract IEnumerable<string> AllValues { get; }
+
+        /// <summary>The key's own algorithms of this kind, from its metadata; null when it lists none.</summary>
+        protected abstract IEnumerable<string> Allowed(Model.KeyMetadata key);
+
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
+            IEnumerable<string> values = KeyValues(fakeBoundParameters) ?? AllValues;
+            return values
+                .Where(v => v.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                .Select(v => new CompletionResult(v, v, CompletionResultType.ParameterValue, v)).ToList();
+        }
+
+        private IEnumerable<string> KeyValues(IDictionary fakeBoundParameters)
+        {
+            if (!(fakeBoundParameters?["KeyId"] is string keyId) || keyId.Length == 0) return null;
+            try
+            {
+                using (var backend = new Local.LocalKmsBackend(Local.LocalKmsOptions.Resolve(fakeBoundParameters["Region"] as string)))
+                {
+                    var allowed = Allowed(backend.DescribeKey(new Model.DescribeKeyRequest { KeyId = keyId }).KeyMetadata)?.ToList();
+                    return allowed != null && allowed.Count > 0 ? allowed : null;
+                }
+            }
+            catch (Exception)
+            {
+                return null; // not a local key, or none: the whole set
+            }
+        }
+    }
+
+    public sealed class MacAlgorithmCompleter : KeyAlgorithmCompleter
+    {
+        protected override IEnumerable<string> AllValues => Model.MacAlgorithmSpec.Values;
+        protected override IEnumerable<string> Allowed(Model.KeyMetadata key) => key.MacAlgorithms;
+    }
+
     public sealed class EncryptionAlgorithmCompleter : ClosedSetCompleter
     {
         protected override IEnumerable<string> Values => Model.EncryptionAlgorithmSpec.Values;
