@@ -40,6 +40,8 @@
         'Get-KmsPublicKey'
         'New-KmsMac'
         'Test-KmsMac'
+        'Invoke-KmsSigning'
+        'Test-KmsSignature'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -31,7 +31,7 @@ BeforeAll {
         CancelKeyDeletion = 'Stop-KmsKeyDeletion'; EnableKeyRotation = 'Enable-KmsKeyRotation'; DisableKeyRotation = 'Disable-KmsKeyRotation'
         GetKeyRotationStatus = 'Get-KmsKeyRotationStatus'; RotateKeyOnDemand = 'Invoke-KmsKeyRotation'; ListKeyRotations = 'Get-KmsKeyRotation'
         TagResource = 'Add-KmsResourceTag'; UntagResource = 'Remove-KmsResourceTag'; ListResourceTags = 'Get-KmsResourceTag'; GetPublicKey = 'Get-KmsPublicKey'
-        GenerateMac = 'New-KmsMac'; VerifyMac = 'Test-KmsMac'
+        GenerateMac = 'New-KmsMac'; VerifyMac = 'Test-KmsMac'; Sign = 'Invoke-KmsSigning'; Verify = 'Test-KmsSignature'
     }
 
     function Get-FreePort {

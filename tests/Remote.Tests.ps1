@@ -76,6 +76,15 @@ Describe 'The same cmdlets against moto' -Skip:(-not $HasMoto) {
             Should -Throw -ErrorId 'KMSInvalidMacException,KmsTools.Commands.TestKmsMacCommand'
     }
 
+    It 'signs and verifies with an asymmetric key (Sign, Verify), with the same error id for a bad signature' {
+        $key = New-KmsKey -KeySpec ECC_NIST_P256 -KeyUsage SIGN_VERIFY -EndpointUrl $Endpoint
+        $signed = Invoke-KmsSigning -KeyId $key.KeyId -MessageString 'remote' -SigningAlgorithm ECDSA_SHA_256 -EndpointUrl $Endpoint
+        $signed.SigningAlgorithm | Should -BeExactly 'ECDSA_SHA_256'
+        ($signed | Test-KmsSignature -MessageString 'remote' -EndpointUrl $Endpoint).SignatureValid | Should -BeTrue
+        { $signed | Test-KmsSignature -MessageString 'changed' -EndpointUrl $Endpoint -ErrorAction Stop } |
+            Should -Throw -ErrorId 'KMSInvalidSignatureException,KmsTools.Commands.TestKmsSignatureCommand'
+    }
+
     It 'maps NotFoundException to the same error id as the local engine' {
         $missing = [guid]::NewGuid().ToString()
         $remoteError = $null; $localError = $null

@@ -49,5 +49,9 @@ namespace KmsTools
         GenerateMacResponse GenerateMac(GenerateMacRequest request, CancellationToken cancellationToken = default);
 
         VerifyMacResponse VerifyMac(VerifyMacRequest request, CancellationToken cancellationToken = default);
+
+        SignResponse Sign(SignRequest request, CancellationToken cancellationToken = default);
+
+        VerifyResponse Verify(VerifyRequest request, CancellationToken cancellationToken = default);
     }
 }

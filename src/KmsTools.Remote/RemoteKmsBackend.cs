@@ -179,8 +179,24 @@ namespace KmsTools.Remote
         public GenerateMacResponse GenerateMac(GenerateMacRequest request, CancellationToken cancellationToken = default) =>
             Call<Sdk.GenerateMacRequest, Sdk.GenerateMacResponse, GenerateMacResponse>("GenerateMac", request, _client.GenerateMacAsync, cancellationToken);
 
-        public VerifyMacResponse VerifyMac(VerifyMacRequest request, CancellationToken cancellationToken = default) =>
-            Call<Sdk.VerifyMacRequest, Sdk.VerifyMacResponse, VerifyMacResponse>("VerifyMac", request, _client.VerifyMacAsync, cancellationToken);
+        public VerifyMacResponse VerifyMac(VerifyMacRequest request, CancellationToken cancellationToken = default)
+        {
+            VerifyMacResponse response = Call<Sdk.VerifyMacRequest, Sdk.VerifyMacResponse, VerifyMacResponse>("VerifyMac", request, _client.VerifyMacAsync, cancellationToken);
+            if (response.MacValid != true) throw new KmsException(KmsErrorCodes.KMSInvalidMac, string.Empty, "Mac");
+            return response;
+        }
+
+        public SignResponse Sign(SignRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.SignRequest, Sdk.SignResponse, SignResponse>("Sign", request, _client.SignAsync, cancellationToken);
+
+        // KMS answers a signature or MAC that does not verify with an error; some emulators (moto) answer
+        // SignatureValid/MacValid false instead. Scripts written against this module rely on the error, whatever the endpoint.
+        public VerifyResponse Verify(VerifyRequest request, CancellationToken cancellationToken = default)
+        {
+            VerifyResponse response = Call<Sdk.VerifyRequest, Sdk.VerifyResponse, VerifyResponse>("Verify", request, _client.VerifyAsync, cancellationToken);
+            if (response.SignatureValid != true) throw new KmsException(KmsErrorCodes.KMSInvalidSignature, string.Empty, "Signature");
+            return response;
+        }
 
         public void Dispose() => _client.Dispose();
 

@@ -35,6 +35,8 @@ namespace KmsTools.Remote
             ["ScheduleKeyDeletion"] = new[] { "KeyId" },
             ["GenerateMac"] = new[] { "KeyId", "Mac", "MacAlgorithm" },
             ["VerifyMac"] = new[] { "KeyId", "MacValid" },
+            ["Sign"] = new[] { "KeyId", "Signature", "SigningAlgorithm" },
+            ["Verify"] = new[] { "KeyId", "SignatureValid" },
         };
 
         /// <summary>The members that carry a plaintext: present unless the request named a Recipient (then CiphertextForRecipient).</summary>

@@ -83,6 +83,12 @@ namespace KmsTools.Model
         [JsonIgnore] public string MacBase64 => Views.Base64(Mac);
     }
 
+    public sealed partial class SignResponse
+    {
+        /// <summary>The signature as base64: what Test-KmsSignature -Signature and the aws CLI take.</summary>
+        [JsonIgnore] public string SignatureBase64 => Views.Base64(Signature);
+    }
+
     public sealed partial class KeyMetadata
     {
         public override string ToString() => Arn ?? KeyId ?? base.ToString();

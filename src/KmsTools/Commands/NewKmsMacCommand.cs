@@ -8,7 +8,7 @@ using static KmsTools.Infrastructure.ParameterValues;
 namespace KmsTools.Commands
 {
     /// <summary>GenerateMac: an HMAC of a message (up to 4096 bytes) with an HMAC KMS key.</summary>
-    [Cmdlet(VerbsCommon.New, "KmsMac", DefaultParameterSetName = BytesSet)]
+    [Cmdlet(VerbsCommon.New, "KmsMac")]
     [OutputType(typeof(GenerateMacResponse))]
     public sealed class NewKmsMacCommand : KmsCmdlet
     {

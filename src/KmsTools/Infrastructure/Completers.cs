@@ -87,6 +87,17 @@ namespace KmsTools.Infrastructure
         protected override IEnumerable<string> Allowed(Model.KeyMetadata key) => key.MacAlgorithms;
     }
 
+    public sealed class SigningAlgorithmCompleter : KeyAlgorithmCompleter
+    {
+        protected override IEnumerable<string> AllValues => Model.SigningAlgorithmSpec.Values;
+        protected override IEnumerable<string> Allowed(Model.KeyMetadata key) => key.SigningAlgorithms;
+    }
+
+    public sealed class MessageTypeCompleter : ClosedSetCompleter
+    {
+        protected override IEnumerable<string> Values => Model.MessageType.Values;
+    }
+
     public sealed class EncryptionAlgorithmCompleter : ClosedSetCompleter
     {
         protected override IEnumerable<string> Values => Model.EncryptionAlgorithmSpec.Values;

@@ -1,0 +1,70 @@
+using System.Collections.Generic;
+using System.Threading;
+using KmsTools.Crypto;
+using KmsTools.Model;
+
+namespace KmsTools.Local
+{
+    // Sign and Verify with asymmetric SIGN_VERIFY keys. The private key never leaves the engine; Verify uses the
+    // public key, as anyone holding GetPublicKey's output could. Validation, key state, usage, the algorithm's match
+    // to the key spec and the message type's rules all come before DryRun and before any signing.
+    public sealed partial class LocalKmsBackend
+    {
+        public SignResponse Sign(SignRequest request, CancellationToken cancellationToken = default)
+        {
+            Require(request);
+            var (key, algorithm, isDigest) = SigningKey("Sign", request.KeyId, request.Message, request.MessageType, request.SigningAlgorithm, request.GrantTokens);
+            ThrowIfDryRun(request.DryRun);
+            return new SignResponse
+            {
+                KeyId = ArnOf(key.KeyId),
+                Signature = Signatures.Sign(algorithm, SoleMaterial(key), request.Message, isDigest),
+                SigningAlgorithm = algorithm,
+            };
+        }
+
+        public VerifyResponse Verify(VerifyRequest request, CancellationToken cancellationToken = default)
+        {
+            Require(request);
+            var (key, algorithm, isDigest) = SigningKey("Verify", request.KeyId, request.Message, request.MessageType, request.SigningAlgorithm, request.GrantTokens);
+            Validation.Length("Signature", request.Signature, 1, 6144);
+            ThrowIfDryRun(request.DryRun);
+            // As in KMS: a signature that does not verify is an error, never SignatureValid = false.
+            if (!Signatures.Verify(algorithm, key.PublicKey, request.Message, isDigest, request.Signature))
+                throw new KmsException(KmsErrorCodes.KMSInvalidSignature, string.Empty, "Signature");
+            return new VerifyResponse { KeyId = ArnOf(key.KeyId), SignatureValid = true, SigningAlgorithm = algorithm };
+        }
+
+        private (KeyRecord Key, string Algorithm, bool IsDigest) SigningKey(string operation, string keyId, byte[] message, string messageType,
+            string signingAlgorithm, List<string> grantTokens)
+        {
+            ValidateKeyId("KeyId", keyId);
+            Validation.Length("Message", message, 1, 4096);
+            string type = messageType == null ? MessageType.RAW : Validation.OneOf("MessageType", messageType, MessageType.Values);
+            string algorithm = Validation.OneOf("SigningAlgorithm", signingAlgorithm, SigningAlgorithmSpec.Values);
+            Validation.GrantTokens(grantTokens);
+            KeyRecord key = ResolveKey(keyId);
+            RequireUsable(key);
+            RequireUsage(key, KeyUsageType.SIGN_VERIFY, operation);
+            if (!KeyAlgorithms.SigningAlgorithms(key.KeySpec, key.KeyUsage).Contains(algorithm))
+                throw new KmsException(KmsErrorCodes.InvalidKeyUsage, $"Algorithm {algorithm} is incompatible with key spec {key.KeySpec}.", "SigningAlgorithm");
+            if (type == MessageType.EXTERNAL_MU)
+                throw new KmsException(KmsErrorCodes.Validation,
+                    $"MessageType EXTERNAL_MU is valid only with the ML_DSA_SHAKE_256 signing algorithm of an ML-DSA key, not with {algorithm}.", "MessageType");
+            bool isDigest = type == MessageType.DIGEST;
+            if (isDigest)
+            {
+                int length = Signatures.DigestLength(algorithm);
+                if (length == 0)
+                    throw new KmsException(KmsErrorCodes.Validation,
+                        $"MessageType DIGEST is not valid for {algorithm}, which signs the message itself; use RAW, or ED25519_PH_SHA_512 for a SHA-512 digest.", "MessageType");
+                if (algorithm == SigningAlgorithmSpec.SM2DSA)
+                    throw new KmsException(KmsErrorCodes.Validation,
+                        "The local engine signs SM2DSA messages of MessageType RAW only; a DIGEST of Z(A) and the message is not supported yet.", "MessageType");
+                if (message.Length != length)
+                    throw new KmsException(KmsErrorCodes.Validation, $"Digest is invalid length for algorithm {algorithm}.", "Message");
+            }
+            return (key, algorithm, isDigest);
+        }
+    }
+}
