@@ -82,14 +82,13 @@ namespace KmsTools.Local
             string algorithm = ValidateAlgorithm("EncryptionAlgorithm", request.EncryptionAlgorithm);
             Validation.EncryptionContext("EncryptionContext", request.EncryptionContext);
             Validation.GrantTokens(request.GrantTokens);
-            KeyRecord key = UsableEncryptionKey("Encrypt", request.KeyId, "KeyId");
-            RequireSymmetricAlgorithm("EncryptionAlgorithm", algorithm, key);
+            KeyRecord key = EncryptingKey("Encrypt", request.KeyId, "KeyId", algorithm, "EncryptionAlgorithm", request.Plaintext.Length, request.EncryptionContext, "EncryptionContext");
             ThrowIfDryRun(request.DryRun);
             return new EncryptResponse
             {
                 KeyId = ArnOf(key.KeyId),
-                CiphertextBlob = SealUnderCurrentMaterial(key, request.Plaintext, request.EncryptionContext),
-                EncryptionAlgorithm = EncryptionAlgorithmSpec.SYMMETRIC_DEFAULT,
+                CiphertextBlob = EncryptUnder(key, algorithm, request.Plaintext, request.EncryptionContext),
+                EncryptionAlgorithm = algorithm,
                 EncryptionContext = Copy(request.EncryptionContext),
             };
         }
@@ -102,15 +101,15 @@ namespace KmsTools.Local
             string algorithm = ValidateAlgorithm("EncryptionAlgorithm", request.EncryptionAlgorithm);
             Validation.EncryptionContext("EncryptionContext", request.EncryptionContext);
             Validation.GrantTokens(request.GrantTokens);
-            var (key, header) = BlobKey(request.CiphertextBlob, request.KeyId, "KeyId");
-            RequireSymmetricAlgorithm("EncryptionAlgorithm", algorithm, key);
+            var (key, header) = DecryptingKey("Decrypt", request.CiphertextBlob, request.KeyId, "KeyId", algorithm, "EncryptionAlgorithm",
+                request.EncryptionContext, "EncryptionContext");
             ThrowIfDryRun(request.DryRun);
             return new DecryptResponse
             {
                 KeyId = ArnOf(key.KeyId),
-                Plaintext = Open(key, header, request.CiphertextBlob, request.EncryptionContext),
-                EncryptionAlgorithm = EncryptionAlgorithmSpec.SYMMETRIC_DEFAULT,
-                KeyMaterialId = header.KeyMaterialId,
+                Plaintext = DecryptWith(key, header, algorithm, request.CiphertextBlob, request.EncryptionContext),
+                EncryptionAlgorithm = algorithm,
+                KeyMaterialId = header?.KeyMaterialId,
             };
         }
 
@@ -126,25 +125,27 @@ namespace KmsTools.Local
             Validation.EncryptionContext("DestinationEncryptionContext", request.DestinationEncryptionContext);
             Validation.GrantTokens(request.GrantTokens);
 
-            var (source, header) = BlobKey(request.CiphertextBlob, request.SourceKeyId, "SourceKeyId");
-            RequireSymmetricAlgorithm("SourceEncryptionAlgorithm", sourceAlgorithm, source);
-            KeyRecord destination = UsableEncryptionKey("ReEncrypt", request.DestinationKeyId, "DestinationKeyId");
-            RequireSymmetricAlgorithm("DestinationEncryptionAlgorithm", destinationAlgorithm, destination);
+            var (source, header) = DecryptingKey("ReEncrypt", request.CiphertextBlob, request.SourceKeyId, "SourceKeyId", sourceAlgorithm,
+                "SourceEncryptionAlgorithm", request.SourceEncryptionContext, "SourceEncryptionContext");
+            // The plaintext's length is known only once it is open; an asymmetric destination checks it then.
+            KeyRecord destination = EncryptingKey("ReEncrypt", request.DestinationKeyId, "DestinationKeyId", destinationAlgorithm,
+                "DestinationEncryptionAlgorithm", 0, request.DestinationEncryptionContext, "DestinationEncryptionContext");
             ThrowIfDryRun(request.DryRun);
 
             // The plaintext never leaves the engine, and is zeroed as soon as it is sealed again.
-            byte[] plaintext = Open(source, header, request.CiphertextBlob, request.SourceEncryptionContext);
+            byte[] plaintext = DecryptWith(source, header, sourceAlgorithm, request.CiphertextBlob, request.SourceEncryptionContext);
             try
             {
+                RequireFits(destination, destinationAlgorithm, plaintext.Length);
                 return new ReEncryptResponse
                 {
-                    CiphertextBlob = SealUnderCurrentMaterial(destination, plaintext, request.DestinationEncryptionContext),
+                    CiphertextBlob = EncryptUnder(destination, destinationAlgorithm, plaintext, request.DestinationEncryptionContext),
                     SourceKeyId = ArnOf(source.KeyId),
                     KeyId = ArnOf(destination.KeyId),
-                    SourceEncryptionAlgorithm = EncryptionAlgorithmSpec.SYMMETRIC_DEFAULT,
-                    DestinationEncryptionAlgorithm = EncryptionAlgorithmSpec.SYMMETRIC_DEFAULT,
-                    SourceKeyMaterialId = header.KeyMaterialId,
-                    DestinationKeyMaterialId = destination.CurrentKeyMaterialId,
+                    SourceEncryptionAlgorithm = sourceAlgorithm,
+                    DestinationEncryptionAlgorithm = destinationAlgorithm,
+                    SourceKeyMaterialId = header?.KeyMaterialId,
+                    DestinationKeyMaterialId = destination.IsSymmetricEncryption ? destination.CurrentKeyMaterialId : null,
                     EncryptionContext = Copy(request.DestinationEncryptionContext),
                 };
             }
@@ -220,6 +221,90 @@ namespace KmsTools.Local
             }
         }
 
+        /// <summary>
+        /// The key an Encrypt (or ReEncrypt's destination) uses: an ENCRYPT_DECRYPT key, with an algorithm it supports
+        /// (SYMMETRIC_DEFAULT for a symmetric key; RSAES_OAEP_* for RSA), no encryption context with an asymmetric key,
+        /// and a plaintext within the algorithm's limit.
+        /// </summary>
+        private KeyRecord EncryptingKey(string operation, string keyId, string member, string algorithm, string algorithmMember,
+            int plaintextLength, Dictionary<string, string> context, string contextMember)
+        {
+            KeyRecord key = ResolveKey(keyId, member);
+            RequireUsable(key);
+            RequireUsage(key, KeyUsageType.ENCRYPT_DECRYPT, operation);
+            RequireAlgorithmOf(key, algorithm, algorithmMember);
+            RequireNoContextWithAsymmetric(key, context, contextMember);
+            if (plaintextLength > 0) RequireFits(key, algorithm, plaintextLength);
+            return key;
+        }
+
+        /// <summary>
+        /// The key that opens a ciphertext. A symmetric blob names its key (the KeyId, if given, must be that key); an
+        /// asymmetric ciphertext is raw OAEP and names nothing, so KeyId and the algorithm say which key and how.
+        /// </summary>
+        private (KeyRecord Key, CiphertextHeader Header) DecryptingKey(string operation, byte[] blob, string keyId, string member,
+            string algorithm, string algorithmMember, Dictionary<string, string> context, string contextMember)
+        {
+            if (algorithm == EncryptionAlgorithmSpec.SYMMETRIC_DEFAULT)
+            {
+                if (keyId != null)
+                {
+                    KeyRecord named = ResolveKey(keyId, member);
+                    if (!named.IsSymmetricEncryption)
+                    {
+                        RequireUsable(named);
+                        RequireUsage(named, KeyUsageType.ENCRYPT_DECRYPT, operation);
+                        RequireAlgorithmOf(named, algorithm, algorithmMember);
+                    }
+                }
+                return BlobKey(blob, keyId, member);
+            }
+            if (keyId == null)
+                throw new KmsException(KmsErrorCodes.Validation,
+                    $"{member} is required with {algorithmMember} {algorithm}: an asymmetric ciphertext does not say which KMS key made it.", member);
+            KeyRecord key = ResolveKey(keyId, member);
+            RequireUsable(key);
+            RequireUsage(key, KeyUsageType.ENCRYPT_DECRYPT, operation);
+            RequireAlgorithmOf(key, algorithm, algorithmMember);
+            RequireNoContextWithAsymmetric(key, context, contextMember);
+            return (key, null);
+        }
+
+        private void RequireAlgorithmOf(KeyRecord key, string algorithm, string member)
+        {
+            List<string> supported = KeyAlgorithms.EncryptionAlgorithms(key.KeySpec, key.KeyUsage);
+            if (supported == null || !supported.Contains(algorithm))
+                throw new KmsException(KmsErrorCodes.InvalidKeyUsage, $"Algorithm {algorithm} is incompatible with key spec {key.KeySpec}.", member);
+            if (algorithm == EncryptionAlgorithmSpec.SM2PKE)
+                throw new KmsException(KmsErrorCodes.UnsupportedOperation, "The local engine does not encrypt with SM2PKE yet; send the request to AWS KMS (-Backend Remote).", member);
+        }
+
+        private static void RequireNoContextWithAsymmetric(KeyRecord key, Dictionary<string, string> context, string member)
+        {
+            if (!key.IsSymmetricEncryption && context != null && context.Count > 0)
+                throw new KmsException(KmsErrorCodes.Validation,
+                    $"{member} is not supported with an asymmetric KMS key ({key.KeySpec}): its algorithms take no encryption context. Remove it.", member);
+        }
+
+        private static void RequireFits(KeyRecord key, string algorithm, int plaintextLength)
+        {
+            if (key.IsSymmetricEncryption) return;
+            int max = AsymmetricCipher.MaxPlaintext(algorithm, key.KeySpec);
+            if (plaintextLength > max)
+                throw new KmsException(KmsErrorCodes.Validation,
+                    $"Algorithm {algorithm} and key spec {key.KeySpec} cannot encrypt data larger than {max} bytes.", "Plaintext");
+        }
+
+        private byte[] EncryptUnder(KeyRecord key, string algorithm, byte[] plaintext, Dictionary<string, string> context) =>
+            key.IsSymmetricEncryption
+                ? SealUnderCurrentMaterial(key, plaintext, context)
+                : AsymmetricCipher.Encrypt(algorithm, key.PublicKey, plaintext);
+
+        private byte[] DecryptWith(KeyRecord key, CiphertextHeader header, string algorithm, byte[] blob, Dictionary<string, string> context) =>
+            header != null
+                ? Open(key, header, blob, context)
+                : AsymmetricCipher.Decrypt(algorithm, SoleMaterial(key), blob) ?? throw CiphertextFormat.InvalidCiphertext();
+
         /// <summary>Resolves a key for an operation that encrypts under it: it must exist, be usable and be a symmetric encryption key.</summary>
         private KeyRecord UsableEncryptionKey(string operation, string keyId, string member)
         {
@@ -255,11 +340,5 @@ namespace KmsTools.Local
 
         private static string ValidateAlgorithm(string member, string algorithm) =>
             algorithm == null ? EncryptionAlgorithmSpec.SYMMETRIC_DEFAULT : Validation.OneOf(member, algorithm, EncryptionAlgorithmSpec.Values);
-
-        private static void RequireSymmetricAlgorithm(string member, string algorithm, KeyRecord key)
-        {
-            if (algorithm != EncryptionAlgorithmSpec.SYMMETRIC_DEFAULT)
-                throw new KmsException(KmsErrorCodes.InvalidKeyUsage, $"Algorithm {algorithm} is incompatible with key spec {key.KeySpec}.", member);
-        }
     }
 }

@@ -44,10 +44,17 @@ namespace KmsTools.Commands
             }
         }
 
-        private static string DefaultMessage(string errorCode) =>
-            errorCode == KmsErrorCodes.InvalidCiphertext
-                ? "the ciphertext could not be decrypted. The blob is damaged or truncated, was not made by this KMS, or the encryption context differs from the one it was encrypted with."
-                : "the request failed.";
+        private static string DefaultMessage(string errorCode)
+        {
+            switch (errorCode)
+            {
+                case KmsErrorCodes.InvalidCiphertext:
+                    return "the ciphertext could not be decrypted. The blob is damaged or truncated, was not made by this KMS, or the encryption context differs from the one it was encrypted with.";
+                case KmsErrorCodes.KMSInvalidSignature: return "the signature is not valid for this message, key and signing algorithm.";
+                case KmsErrorCodes.KMSInvalidMac: return "the MAC is not valid for this message, key and MAC algorithm.";
+                default: return "the request failed.";
+            }
+        }
 
         private static string AdviceFor(string errorCode)
         {
@@ -55,7 +62,9 @@ namespace KmsTools.Commands
             {
                 case KmsErrorCodes.NotFound: return "Check the key id, key ARN or alias name (Get-KmsKey, Get-KmsAlias) and the -Region.";
                 case KmsErrorCodes.InvalidCiphertext: return "Pass the exact blob and the same -EncryptionContext (keys and values, case-sensitive) used when it was made.";
-                case KmsErrorCodes.InvalidKeyUsage: return "Use a symmetric encryption KMS key (KeySpec SYMMETRIC_DEFAULT, KeyUsage ENCRYPT_DECRYPT).";
+                case KmsErrorCodes.InvalidKeyUsage: return "Use a key whose KeyUsage and KeySpec fit the operation, with an algorithm it lists (Get-KmsKey shows its EncryptionAlgorithms, SigningAlgorithms and MacAlgorithms).";
+                case KmsErrorCodes.KMSInvalidSignature: return "The signature does not match the message, the key or the algorithm: check all three (and -MessageType).";
+                case KmsErrorCodes.KMSInvalidMac: return "The MAC does not match the message, the key or the algorithm: check all three.";
                 case KmsErrorCodes.Disabled: return "Enable the key, or use another key.";
                 case KmsErrorCodes.DryRunOperation: return "Run the command again without -DryRun to perform the operation.";
                 case KmsErrorCodes.Validation: return "Correct the parameter value named in the message.";
