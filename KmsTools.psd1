@@ -42,6 +42,7 @@
         'Test-KmsMac'
         'Invoke-KmsSigning'
         'Test-KmsSignature'
+        'Get-KmsSharedSecret'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

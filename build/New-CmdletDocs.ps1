@@ -41,6 +41,7 @@ $operations = [ordered]@{
     'Get-KmsKeyRotationStatus' = 'GetKeyRotationStatus'; 'Invoke-KmsKeyRotation' = 'RotateKeyOnDemand'; 'Get-KmsKeyRotation' = 'ListKeyRotations'
     'Add-KmsResourceTag' = 'TagResource'; 'Remove-KmsResourceTag' = 'UntagResource'; 'Get-KmsResourceTag' = 'ListResourceTags'; 'Get-KmsPublicKey' = 'GetPublicKey'
     'New-KmsMac' = 'GenerateMac'; 'Test-KmsMac' = 'VerifyMac'; 'Invoke-KmsSigning' = 'Sign'; 'Test-KmsSignature' = 'Verify'
+    'Get-KmsSharedSecret' = 'DeriveSharedSecret'
 }
 $cmdletOf = @{}
 foreach ($entry in $operations.GetEnumerator()) { if (-not $cmdletOf.ContainsKey($entry.Value)) { $cmdletOf[$entry.Value] = $entry.Key } }

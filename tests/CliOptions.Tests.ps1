@@ -32,6 +32,7 @@ BeforeAll {
         GetKeyRotationStatus = 'Get-KmsKeyRotationStatus'; RotateKeyOnDemand = 'Invoke-KmsKeyRotation'; ListKeyRotations = 'Get-KmsKeyRotation'
         TagResource = 'Add-KmsResourceTag'; UntagResource = 'Remove-KmsResourceTag'; ListResourceTags = 'Get-KmsResourceTag'; GetPublicKey = 'Get-KmsPublicKey'
         GenerateMac = 'New-KmsMac'; VerifyMac = 'Test-KmsMac'; Sign = 'Invoke-KmsSigning'; Verify = 'Test-KmsSignature'
+        DeriveSharedSecret = 'Get-KmsSharedSecret'
     }
 
     function Get-FreePort {

@@ -38,6 +38,7 @@ Describe 'No formatting path prints a plaintext' {
         @{ Name = 'GenerateDataKeyResponse'; Secret = 'Plaintext'; Length = 'PlaintextLength' }
         @{ Name = 'DecryptResponse'; Secret = 'Plaintext'; Length = 'PlaintextLength' }
         @{ Name = 'GenerateRandomResponse'; Secret = 'Plaintext'; Length = 'PlaintextLength' }
+        @{ Name = 'DeriveSharedSecretResponse'; Secret = 'SharedSecret'; Length = 'SharedSecretLength' }
     ) {
         $set = (Get-TypeData "KmsTools.Model.$Name").DefaultDisplayPropertySet.ReferencedProperties
         $set | Should -Contain $Length

@@ -53,5 +53,7 @@ namespace KmsTools
         SignResponse Sign(SignRequest request, CancellationToken cancellationToken = default);
 
         VerifyResponse Verify(VerifyRequest request, CancellationToken cancellationToken = default);
+
+        DeriveSharedSecretResponse DeriveSharedSecret(DeriveSharedSecretRequest request, CancellationToken cancellationToken = default);
     }
 }

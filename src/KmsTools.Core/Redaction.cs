@@ -12,7 +12,7 @@ namespace KmsTools
     /// </summary>
     public static class Redaction
     {
-        private static readonly string[] SecretMembers = { "Plaintext", "PrivateKeyPlaintext", "PlaintextString" };
+        private static readonly string[] SecretMembers = { "Plaintext", "PrivateKeyPlaintext", "PlaintextString", "SharedSecret" };
 
         public static bool IsSecret(string member) => SecretMembers.Contains(member);
 

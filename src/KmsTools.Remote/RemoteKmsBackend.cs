@@ -198,6 +198,9 @@ namespace KmsTools.Remote
             return response;
         }
 
+        public DeriveSharedSecretResponse DeriveSharedSecret(DeriveSharedSecretRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.DeriveSharedSecretRequest, Sdk.DeriveSharedSecretResponse, DeriveSharedSecretResponse>("DeriveSharedSecret", request, _client.DeriveSharedSecretAsync, cancellationToken);
+
         public void Dispose() => _client.Dispose();
 
         /// <summary>One call: our request mapped to the SDK's, sent, its response mapped back, its failure turned into a KmsException.</summary>

@@ -36,6 +36,7 @@ namespace KmsTools.Remote
             ["GenerateMac"] = new[] { "KeyId", "Mac", "MacAlgorithm" },
             ["VerifyMac"] = new[] { "KeyId", "MacValid" },
             ["Sign"] = new[] { "KeyId", "Signature", "SigningAlgorithm" },
+            ["DeriveSharedSecret"] = new[] { "KeyId" },
             ["Verify"] = new[] { "KeyId", "SignatureValid" },
         };
 
@@ -46,6 +47,7 @@ namespace KmsTools.Remote
             ["GenerateDataKey"] = "Plaintext",
             ["Decrypt"] = "Plaintext",
             ["GenerateRandom"] = "Plaintext",
+            ["DeriveSharedSecret"] = "SharedSecret",
         };
 
         private static readonly ConcurrentDictionary<Type, Dictionary<string, PropertyInfo>> Members =

@@ -14,10 +14,12 @@ $pair = New-KmsDataKeyPair -KeyId $key.KeyId -KeyPairSpec ECC_NIST_P256
 $dataKey = New-KmsDataKey -KeyId $key.KeyId -KeySpec AES_256
 $decrypted = $pair | Invoke-KmsDecrypt
 $random = Get-KmsRandom -NumberOfBytes 32
+$agreeing = New-KmsKey -KeySpec ECC_NIST_P256 -KeyUsage KEY_AGREEMENT
+$shared = Get-KmsSharedSecret -KeyId $agreeing.KeyId -PublicKey (Get-KmsPublicKey -KeyId (New-KmsKey -KeySpec ECC_NIST_P256 -KeyUsage KEY_AGREEMENT).KeyId).PublicKey
 # The mixed stream of the issue: a KeyMetadata table first makes PowerShell format the rest out of band
 # (written to the host here, as a script's output is at its end, so that the transcript holds it).
-& { $key; $pair; $dataKey; $decrypted; $random } | Out-Default
-foreach ($result in $pair, $dataKey, $decrypted, $random) {
+& { $key; $pair; $dataKey; $decrypted; $random; $shared } | Out-Default
+foreach ($result in $pair, $dataKey, $decrypted, $random, $shared) {
     $result | Format-List | Out-Host
     $result | Format-Table | Out-Host
     $result | Out-String | Out-Host
@@ -29,4 +31,5 @@ Stop-Transcript | Out-Null
     [Convert]::ToBase64String($dataKey.Plaintext)
     [Convert]::ToBase64String($decrypted.Plaintext)
     [Convert]::ToBase64String($random.Plaintext)
+    [Convert]::ToBase64String($shared.SharedSecret)
 ) | Set-Content -Path $Secrets

@@ -20,5 +20,28 @@ namespace KmsTools.Crypto
             text.Append("-----END ").Append(label).Append("-----\n");
             return text.ToString();
         }
+
+        /// <summary>The DER inside the first block with this label (strict RFC 7468 base64), or null when there is none.</summary>
+        public static byte[] Decode(string label, string text)
+        {
+            if (text == null) return null;
+            string begin = "-----BEGIN " + label + "-----", end = "-----END " + label + "-----";
+            int start = text.IndexOf(begin, StringComparison.Ordinal);
+            if (start < 0) return null;
+            start += begin.Length;
+            int stop = text.IndexOf(end, start, StringComparison.Ordinal);
+            if (stop < 0) return null;
+            var base64 = new StringBuilder(stop - start);
+            for (int i = start; i < stop; i++)
+                if (!char.IsWhiteSpace(text[i])) base64.Append(text[i]);
+            try
+            {
+                return Convert.FromBase64String(base64.ToString());
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
     }
 }

@@ -47,6 +47,7 @@ namespace KmsTools.Local
             [typeof(GetPublicKeyRequest)] = Members("KeyId", "GrantTokens"),
             [typeof(GenerateMacRequest)] = Members("Message", "KeyId", "MacAlgorithm", "GrantTokens", "DryRun"),
             [typeof(VerifyMacRequest)] = Members("Message", "KeyId", "MacAlgorithm", "Mac", "GrantTokens", "DryRun"),
+            [typeof(DeriveSharedSecretRequest)] = Members("KeyId", "KeyAgreementAlgorithm", "PublicKey", "GrantTokens", "DryRun"),
             [typeof(SignRequest)] = Members("KeyId", "Message", "MessageType", "GrantTokens", "SigningAlgorithm", "DryRun"),
             [typeof(VerifyRequest)] = Members("KeyId", "Message", "MessageType", "Signature", "SigningAlgorithm", "GrantTokens", "DryRun"),
         };

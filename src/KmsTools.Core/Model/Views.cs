@@ -89,6 +89,12 @@ namespace KmsTools.Model
         [JsonIgnore] public string SignatureBase64 => Views.Base64(Signature);
     }
 
+    public sealed partial class DeriveSharedSecretResponse
+    {
+        /// <summary>The shared secret's length: what default views show instead of the secret bytes.</summary>
+        [JsonIgnore] public int SharedSecretLength => SharedSecret?.Length ?? 0;
+    }
+
     public sealed partial class KeyMetadata
     {
         public override string ToString() => Arn ?? KeyId ?? base.ToString();

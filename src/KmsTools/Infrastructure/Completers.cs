@@ -93,6 +93,11 @@ namespace KmsTools.Infrastructure
         protected override IEnumerable<string> Allowed(Model.KeyMetadata key) => key.SigningAlgorithms;
     }
 
+    public sealed class KeyAgreementAlgorithmCompleter : ClosedSetCompleter
+    {
+        protected override IEnumerable<string> Values => Model.KeyAgreementAlgorithmSpec.Values;
+    }
+
     public sealed class MessageTypeCompleter : ClosedSetCompleter
     {
         protected override IEnumerable<string> Values => Model.MessageType.Values;

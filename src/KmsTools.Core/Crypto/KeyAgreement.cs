@@ -1,0 +1,52 @@
+using System;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Agreement;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Security;
+
+namespace KmsTools.Crypto
+{
+    /// <summary>
+    /// ECDH as KMS's DeriveSharedSecret does it (NIST SP 800-56A, the cofactor method on the NIST curves): the shared
+    /// secret is the x-coordinate of the shared point, as many bytes as the field, which is what openssl pkeyutl
+    /// -derive and .NET's ECDiffieHellman DeriveRawSecretAgreement return for the same keys.
+    /// </summary>
+    public static class KeyAgreement
+    {
+        /// <summary>The shared secret, or null when the peer's key is not a valid public key on the private key's curve.</summary>
+        public static byte[] DeriveEcdh(byte[] privateKeyPkcs8, byte[] peerPublicKeyInfo)
+        {
+            var own = (ECPrivateKeyParameters)PrivateKeyFactory.CreateKey(privateKeyPkcs8);
+            ECPublicKeyParameters peer;
+            try
+            {
+                peer = PublicKeyFactory.CreateKey(peerPublicKeyInfo) as ECPublicKeyParameters;
+            }
+            catch (Exception e) when (e is ArgumentException || e is InvalidOperationException || e is System.IO.IOException || e is FormatException || e is InvalidCastException)
+            {
+                return null;
+            }
+            // Another curve, or a point off this one: the agreement would be meaningless (or leak bits of the key).
+            if (peer == null || !peer.Parameters.Curve.Equals(own.Parameters.Curve) || !peer.Parameters.G.Equals(own.Parameters.G)) return null;
+            var agreement = new ECDHCBasicAgreement();
+            agreement.Init(own);
+            try
+            {
+                return agreement.CalculateAgreement(peer).ToByteArrayUnsigned().PadLeft(agreement.GetFieldSize());
+            }
+            catch (InvalidOperationException)
+            {
+                return null; // the point at infinity
+            }
+        }
+
+        private static byte[] PadLeft(this byte[] value, int length)
+        {
+            if (value.Length == length) return value;
+            var padded = new byte[length];
+            Buffer.BlockCopy(value, 0, padded, length - value.Length, value.Length);
+            SecureBytes.Clear(value);
+            return padded;
+        }
+    }
+}
