@@ -92,8 +92,34 @@ function Get-PesterPath {
     return $path
 }
 
+# The test peers from npm (tests/interop/package.json, locked), installed into out/interop, which git ignores. Without
+# node and npm, or without the registry, the tests that need them skip and say so.
+function Install-InteropPeers {
+    $target = Join-Path $Out 'interop'
+    if (-not (Get-Command npm -CommandType Application -ErrorAction SilentlyContinue)) {
+        Write-Warning 'Skipped installing the npm test peers: node and npm are not installed (Debian: apt-get install nodejs npm).'
+        return
+    }
+    New-Item -ItemType Directory -Path $target -Force | Out-Null
+    $source = Join-Path $Root 'tests/interop'
+    $lock = Join-Path $source 'package-lock.json'
+    $installed = Join-Path $target 'installed.lock'
+    Copy-Item (Join-Path $source '*') $target -Force
+    if ((Test-Path $installed) -and (Test-Path (Join-Path $target 'node_modules')) -and
+        (Get-FileHash $installed).Hash -eq (Get-FileHash $lock).Hash) { return }
+    Write-Host 'Installing the npm test peers (tests/interop)...' -ForegroundColor Cyan
+    Push-Location $target
+    try {
+        npm ci --no-audit --no-fund --loglevel=error
+        if ($LASTEXITCODE -eq 0) { Copy-Item $lock $installed -Force }
+        else { Write-Warning "npm ci failed (exit $LASTEXITCODE): the tests that need the npm peers will skip." }
+    }
+    finally { Pop-Location }
+}
+
 function Invoke-Test {
     Invoke-Build
+    Install-InteropPeers
     # The help is rebuilt from docs/ beside the committed en-US/; a test fails when the two differ.
     Invoke-Help -OutputPath (Join-Path $Out 'help')
     $results = Join-Path $Out 'test-results'

@@ -174,3 +174,52 @@ Describe 'Invoke-KmsSigning and Test-KmsSignature' {
         $failures[0].FullyQualifiedErrorId | Should -BeExactly 'InvalidKeyUsageException,KmsTools.Commands.InvokeKmsSigningCommand'
     }
 }
+
+Describe 'ML-DSA keys' {
+    BeforeAll {
+        $script:Verifier = Join-Path (Split-Path $PSScriptRoot -Parent) 'out/interop/mldsa-verify.mjs'
+        $script:HasVerifier = (Test-Path (Join-Path (Split-Path $PSScriptRoot -Parent) 'out/interop/node_modules/@noble/post-quantum')) -and
+            [bool](Get-Command node -CommandType Application -ErrorAction SilentlyContinue)
+    }
+
+    It '<Spec>: SIGN_VERIFY only, ML_DSA_SHAKE_256, the SubjectPublicKeyInfo of FIPS 204''s OID, and signatures an independent ML-DSA verifies' -ForEach @(
+        @{ Spec = 'ML_DSA_44'; Oid = '2.16.840.1.101.3.4.3.17'; PublicBytes = 1312; SignatureBytes = 2420 }
+        @{ Spec = 'ML_DSA_65'; Oid = '2.16.840.1.101.3.4.3.18'; PublicBytes = 1952; SignatureBytes = 3309 }
+        @{ Spec = 'ML_DSA_87'; Oid = '2.16.840.1.101.3.4.3.19'; PublicBytes = 2592; SignatureBytes = 4627 }
+    ) {
+        $key = New-KmsKey -KeySpec $Spec -KeyUsage SIGN_VERIFY
+        $key.SigningAlgorithms | Should -Be @('ML_DSA_SHAKE_256')
+        $public = Get-KmsPublicKey -KeyId $key.KeyId
+        $public.KeySpec | Should -BeExactly $Spec
+        # SEQUENCE { SEQUENCE { OID }, BIT STRING }: the OID's DER (06 09 60 86 48 01 65 03 04 03 xx) and the raw key at the end.
+        $oidLast = [byte]($Oid.Split('.')[-1])
+        [Convert]::ToHexString($public.PublicKey, 4, 13) | Should -BeExactly ('300B06096086480165030403' + $oidLast.ToString('X2'))
+        $public.PublicKey.Length | Should -Be ($PublicBytes + 22)
+        $signed = Invoke-KmsSigning -KeyId $key.KeyId -Message (Get-Item $MessageFile) -SigningAlgorithm ML_DSA_SHAKE_256
+        $signed.Signature.Length | Should -Be $SignatureBytes
+        ($signed | Test-KmsSignature -Message (Get-Item $MessageFile)).SignatureValid | Should -BeTrue
+        { $signed | Test-KmsSignature -MessageString 'another' -ErrorAction Stop } | Should -Throw -ErrorId 'KMSInvalidSignatureException,KmsTools.Commands.TestKmsSignatureCommand'
+        if (-not $HasVerifier) { Set-ItResult -Skipped -Because 'the independent verifier needs node and the npm peers (build.ps1 -Task Test installs @noble/post-quantum into out/interop)'; return }
+        $spki = Join-Path $Work "$Spec.spki.der"; [IO.File]::WriteAllBytes($spki, $public.PublicKey)
+        $signature = Save-Signature $signed
+        & node $Verifier $Spec $spki $MessageFile $signature | Should -BeExactly 'valid'
+        $other = Join-Path $Work 'other-message.txt'; [IO.File]::WriteAllText($other, 'not the message')
+        & node $Verifier $Spec $spki $other $signature | Should -BeExactly 'invalid'
+    }
+
+    It 'refuses what ML-DSA keys do not do: <Case>' -ForEach @(
+        @{ Case = 'a usage other than SIGN_VERIFY'; Id = 'ValidationException'; Message = 'KeyUsage ENCRYPT_DECRYPT is not compatible with KeySpec ML_DSA_65'
+           Call = { New-KmsKey -KeySpec ML_DSA_65 -KeyUsage ENCRYPT_DECRYPT -ErrorAction Stop } }
+        @{ Case = 'DIGEST'; Id = 'ValidationException'; Message = 'MessageType DIGEST is not valid for ML_DSA_SHAKE_256*'
+           Call = { Invoke-KmsSigning -KeyId $MlDsa.KeyId -Message ([byte[]]::new(64)) -MessageType DIGEST -SigningAlgorithm ML_DSA_SHAKE_256 -ErrorAction Stop } }
+        @{ Case = 'a mu that is not 64 bytes'; Id = 'ValidationException'; Message = 'An EXTERNAL_MU message is the 64-byte mu of FIPS 204; this one has 32 bytes.'
+           Call = { Invoke-KmsSigning -KeyId $MlDsa.KeyId -Message ([byte[]]::new(32)) -MessageType EXTERNAL_MU -SigningAlgorithm ML_DSA_SHAKE_256 -ErrorAction Stop } }
+        @{ Case = 'an ECDSA algorithm'; Id = 'InvalidKeyUsageException'; Message = 'Algorithm ECDSA_SHA_256 is incompatible with key spec ML_DSA_65.'
+           Call = { Invoke-KmsSigning -KeyId $MlDsa.KeyId -MessageString m -SigningAlgorithm ECDSA_SHA_256 -ErrorAction Stop } }
+    ) {
+        $script:MlDsa = if ($script:MlDsa) { $script:MlDsa } else { New-KmsKey -KeySpec ML_DSA_65 -KeyUsage SIGN_VERIFY }
+        $failure = Get-Failure $Call
+        $failure.FullyQualifiedErrorId | Should -BeLike "$Id,KmsTools.Commands.*"
+        $failure.Exception.Message | Should -BeLike $Message
+    }
+}

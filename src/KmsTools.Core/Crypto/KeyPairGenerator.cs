@@ -62,6 +62,10 @@ namespace KmsTools.Crypto
                 case DataKeyPairSpec.SM2:
                     return GenerateBouncyCastleEc(GMObjectIdentifiers.sm2p256v1, GMNamedCurves.GetByOid(GMObjectIdentifiers.sm2p256v1));
                 case DataKeyPairSpec.ECC_NIST_EDWARDS25519: return GenerateEd25519();
+                // KMS key specs only (no data key pairs): FIPS 204 ML-DSA, from BouncyCastle.
+                case KeySpec.ML_DSA_44: return GenerateMlDsa(MLDsaParameters.ml_dsa_44);
+                case KeySpec.ML_DSA_65: return GenerateMlDsa(MLDsaParameters.ml_dsa_65);
+                case KeySpec.ML_DSA_87: return GenerateMlDsa(MLDsaParameters.ml_dsa_87);
                 default: throw new ArgumentOutOfRangeException(nameof(spec), spec, "Not a key pair spec.");
             }
         }
@@ -203,6 +207,13 @@ namespace KmsTools.Crypto
             }
         }
 
+        private static GeneratedKeyPair GenerateMlDsa(MLDsaParameters parameters)
+        {
+            var generator = new MLDsaKeyPairGenerator();
+            generator.Init(new MLDsaKeyGenerationParameters(Random, parameters));
+            return Encode(generator.GenerateKeyPair());
+        }
+
         private static GeneratedKeyPair Encode(AsymmetricCipherKeyPair pair) => new GeneratedKeyPair(
             SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(pair.Public).GetDerEncoded(),
             PrivateKeyInfoFactory.CreatePrivateKeyInfo(pair.Private).GetDerEncoded());
@@ -224,6 +235,9 @@ namespace KmsTools.Crypto
                     break;
                 case Ed25519PrivateKeyParameters ed:
                     publicKey = ed.GeneratePublicKey();
+                    break;
+                case MLDsaPrivateKeyParameters mlDsa:
+                    publicKey = mlDsa.GetPublicKey();
                     break;
                 default:
                     throw new NotSupportedException("Unsupported private key type " + privateKey.GetType().Name + ".");

@@ -13,7 +13,8 @@ namespace KmsTools.Crypto
     /// <summary>
     /// The signatures KMS makes with asymmetric keys, in the form KMS returns them: RSASSA-PSS (MGF1 with the same hash,
     /// salt as long as the hash) and PKCS #1 v1.5 signatures; ECDSA as DER SEQUENCE { r, s }; Ed25519 (RFC 8032, pure
-    /// and Ed25519ph); SM2 (GB/T 32918, the default distinguishing id 1234567812345678). A DIGEST message is the hash
+    /// and Ed25519ph); SM2 (GB/T 32918, the default distinguishing id 1234567812345678); ML-DSA (FIPS 204, empty
+    /// context). A DIGEST message is the hash
     /// the algorithm would compute, signed as such. BouncyCastle everywhere, so that the net472 build on Mono and
     /// Windows PowerShell signs exactly as PowerShell 7 does.
     /// </summary>
@@ -83,6 +84,12 @@ namespace KmsTools.Crypto
                     break;
                 case "ED25519_PH_SHA_512":
                     signer = isDigest ? (ISigner)new Ed25519PrehashedSigner() : new Ed25519phSigner(new byte[0]);
+                    break;
+                case "ML_DSA_SHAKE_256":
+                    // FIPS 204 ML-DSA with an empty context, hedged (fresh randomness per signature), as KMS signs RAW messages.
+                    MLDsaParameters mlDsa = key is MLDsaPrivateKeyParameters priv ? priv.Parameters : ((MLDsaPublicKeyParameters)key).Parameters;
+                    signer = new MLDsaSigner(mlDsa, deterministic: false);
+                    if (forSigning) parameters = new ParametersWithRandom(key, new SecureRandom());
                     break;
                 case "SM2DSA":
                     if (isDigest) throw new NotSupportedException("SM2DSA of a DIGEST message");

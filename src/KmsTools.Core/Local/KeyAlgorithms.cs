@@ -14,6 +14,7 @@ namespace KmsTools.Local
                 case "RSA_2048": case "RSA_3072": case "RSA_4096": return new[] { KeyUsageType.ENCRYPT_DECRYPT, KeyUsageType.SIGN_VERIFY };
                 case "ECC_NIST_P256": case "ECC_NIST_P384": case "ECC_NIST_P521": return new[] { KeyUsageType.SIGN_VERIFY, KeyUsageType.KEY_AGREEMENT };
                 case "ECC_SECG_P256K1": case "ECC_NIST_EDWARDS25519": return new[] { KeyUsageType.SIGN_VERIFY };
+                case "ML_DSA_44": case "ML_DSA_65": case "ML_DSA_87": return new[] { KeyUsageType.SIGN_VERIFY };
                 case "SM2": return new[] { KeyUsageType.ENCRYPT_DECRYPT, KeyUsageType.SIGN_VERIFY, KeyUsageType.KEY_AGREEMENT };
                 default: return KeySpec.IsHmac(spec) ? new[] { KeyUsageType.GENERATE_VERIFY_MAC } : new string[0];
             }
@@ -39,6 +40,7 @@ namespace KmsTools.Local
                 case "ECC_NIST_P521": return new List<string> { "ECDSA_SHA_512" };
                 case "ECC_NIST_EDWARDS25519": return new List<string> { "ED25519_SHA_512", "ED25519_PH_SHA_512" };
                 case "SM2": return new List<string> { "SM2DSA" };
+                case "ML_DSA_44": case "ML_DSA_65": case "ML_DSA_87": return new List<string> { "ML_DSA_SHAKE_256" };
                 default:
                     return new List<string>
                     {

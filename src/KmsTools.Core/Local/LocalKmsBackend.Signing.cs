@@ -49,8 +49,17 @@ namespace KmsTools.Local
             if (!KeyAlgorithms.SigningAlgorithms(key.KeySpec, key.KeyUsage).Contains(algorithm))
                 throw new KmsException(KmsErrorCodes.InvalidKeyUsage, $"Algorithm {algorithm} is incompatible with key spec {key.KeySpec}.", "SigningAlgorithm");
             if (type == MessageType.EXTERNAL_MU)
-                throw new KmsException(KmsErrorCodes.Validation,
-                    $"MessageType EXTERNAL_MU is valid only with the ML_DSA_SHAKE_256 signing algorithm of an ML-DSA key, not with {algorithm}.", "MessageType");
+            {
+                if (algorithm != SigningAlgorithmSpec.ML_DSA_SHAKE_256)
+                    throw new KmsException(KmsErrorCodes.Validation,
+                        $"MessageType EXTERNAL_MU is valid only with the ML_DSA_SHAKE_256 signing algorithm of an ML-DSA key, not with {algorithm}.", "MessageType");
+                if (message.Length != 64)
+                    throw new KmsException(KmsErrorCodes.Validation,
+                        $"An EXTERNAL_MU message is the 64-byte mu of FIPS 204; this one has {message.Length} bytes.", "Message");
+                // BouncyCastle, the engine's ML-DSA, signs messages only: it has no public way to sign a given mu.
+                throw new KmsException(KmsErrorCodes.UnsupportedOperation,
+                    "The local engine signs ML-DSA messages of MessageType RAW only; for EXTERNAL_MU send the request to AWS KMS (-Backend Remote).", "MessageType");
+            }
             bool isDigest = type == MessageType.DIGEST;
             if (isDigest)
             {
