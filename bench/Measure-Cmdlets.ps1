@@ -17,6 +17,7 @@ Import-Module $ModulePath
 $engine = Get-Content (Join-Path $Results 'keypairs.json') -Raw | ConvertFrom-Json
 $doomed = Get-Content (Join-Path $Results 'doomed.json') -Raw | ConvertFrom-Json
 $scale = Get-Content (Join-Path $Results 'store-scale.json') -Raw | ConvertFrom-Json
+$signatures = Get-Content (Join-Path $Results 'signatures.json') -Raw | ConvertFrom-Json
 
 function Get-Median([double[]] $Values) { $sorted = $Values | Sort-Object; $sorted[[int][math]::Floor($sorted.Count / 2)] }
 function Invoke-Pwsh([string] $Command) {
@@ -186,6 +187,9 @@ foreach ($row in $importRows) {
     $targets.Add((Row "import <= 25 ms over a one-cmdlet binary module, $($row.pwsh)" "$($row.over_one_cmdlet_manifest_ms) ms over its manifest form, $($row.over_one_cmdlet_dll_ms) ms over its dll ($($row.kmstools_import_ms) ms in all)" ($row.over_one_cmdlet_manifest_ms -le 25)))
 }
 $targets.Add((Row 'first P-256 call after import <= 250 ms' "$firstCallMs ms" ($firstCallMs -le 250)))
+foreach ($row in $signatures) {
+    $targets.Add((Row "$($row.operation) engine/raw >= 0.8 for $($row.spec)" "$($row.engine_over_raw) ($($row.engine_per_s) against $($row.raw_per_s)/s)" ($row.engine_over_raw -ge 0.8)))
+}
 foreach ($row in $doomed) { $targets.Add((Row "doomed request < 1 ms: $($row.request)" "$($row.median_us) us" ($row.median_us -lt 1000))) }
 $large = $scale | Where-Object benchmark -like 'GenerateDataKeyPair*'
 $targets.Add((Row 'data-key call as fast with 100,000 keys as with 10' "ratio $($large.ratio_large_over_10)" ($large.ratio_large_over_10 -le 1.25)))
@@ -201,6 +205,7 @@ $report = @('# KmsTools benchmarks', '', "Run $(Get-Date -Format 'yyyy-MM-dd HH:
     '## Key pairs: raw primitive, engine, cmdlet', '', (& $table @($engine)), '', (& $table @($cmdletRows)), '',
     '## Import', '', $(if ($importRows.Count) { & $table $importRows } else { '(not measured: pwsh was not run as a .NET application)' }), '', "First P-256 call after import: $firstCallMs ms", '',
     '## What a user would do instead', '', $(if ($alternatives.Count) { & $table $alternatives } else { '(openssl, aws or moto_server missing on this machine)' }), '',
+    '## Sign and Verify: raw BouncyCastle signer against the engine', '', (& $table @($signatures)), '',
     '## Doomed requests', '', (& $table @($doomed)), '',
     '## RSA_4096 with the opt-in pool', '', (& $table @($pool)), '',
     '## Store scale', '', (& $table @($scale))) | ForEach-Object { $_ }

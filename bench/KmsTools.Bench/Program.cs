@@ -18,6 +18,9 @@ namespace KmsTools.Bench
             string work = Path.Combine(Path.GetTempPath(), "kmstools-bench-" + Guid.NewGuid().ToString("N"));
             try
             {
+                Console.Error.WriteLine("Sign and Verify: raw primitive against the engine");
+                Write(results, "signatures", SignatureBenchmark.Run(work, quick));
+                if (args.Contains("--signatures-only")) return 0;
                 Console.Error.WriteLine("Key pairs: raw primitive against the engine, per spec");
                 Write(results, "keypairs", KeyPairBenchmark.Run(work, quick));
                 Console.Error.WriteLine("RSA_4096 latency with the opt-in pool");

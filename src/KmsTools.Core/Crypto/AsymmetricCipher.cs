@@ -23,18 +23,18 @@ namespace KmsTools.Crypto
             return modulusBytes - 2 * hashBytes - 2;
         }
 
-        public static byte[] Encrypt(string encryptionAlgorithm, byte[] publicKeyInfo, byte[] plaintext)
+        public static byte[] Encrypt(string encryptionAlgorithm, AsymmetricKeyParameter publicKey, byte[] plaintext)
         {
             IAsymmetricBlockCipher cipher = Oaep(encryptionAlgorithm);
-            cipher.Init(true, new ParametersWithRandom(PublicKeyFactory.CreateKey(publicKeyInfo), new SecureRandom()));
+            cipher.Init(true, new ParametersWithRandom(publicKey, new SecureRandom()));
             return cipher.ProcessBlock(plaintext, 0, plaintext.Length);
         }
 
         /// <summary>The plaintext, or null when the ciphertext is not one this key and algorithm made.</summary>
-        public static byte[] Decrypt(string encryptionAlgorithm, byte[] privateKeyPkcs8, byte[] ciphertext)
+        public static byte[] Decrypt(string encryptionAlgorithm, AsymmetricKeyParameter privateKey, byte[] ciphertext)
         {
             IAsymmetricBlockCipher cipher = Oaep(encryptionAlgorithm);
-            cipher.Init(false, PrivateKeyFactory.CreateKey(privateKeyPkcs8));
+            cipher.Init(false, privateKey);
             try
             {
                 return cipher.ProcessBlock(ciphertext, 0, ciphertext.Length);

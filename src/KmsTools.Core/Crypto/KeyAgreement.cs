@@ -14,9 +14,9 @@ namespace KmsTools.Crypto
     public static class KeyAgreement
     {
         /// <summary>The shared secret, or null when the peer's key is not a valid public key on the private key's curve.</summary>
-        public static byte[] DeriveEcdh(byte[] privateKeyPkcs8, byte[] peerPublicKeyInfo)
+        public static byte[] DeriveEcdh(AsymmetricKeyParameter privateKey, byte[] peerPublicKeyInfo)
         {
-            var own = (ECPrivateKeyParameters)PrivateKeyFactory.CreateKey(privateKeyPkcs8);
+            var own = (ECPrivateKeyParameters)privateKey;
             ECPublicKeyParameters peer;
             try
             {

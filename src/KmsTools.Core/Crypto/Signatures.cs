@@ -32,17 +32,15 @@ namespace KmsTools.Crypto
             }
         }
 
-        public static byte[] Sign(string signingAlgorithm, byte[] privateKeyPkcs8, byte[] message, bool isDigest)
+        public static byte[] Sign(string signingAlgorithm, AsymmetricKeyParameter key, byte[] message, bool isDigest)
         {
-            AsymmetricKeyParameter key = PrivateKeyFactory.CreateKey(privateKeyPkcs8);
             ISigner signer = SignerFor(signingAlgorithm, isDigest, key, forSigning: true);
             signer.BlockUpdate(message, 0, message.Length);
             return signer.GenerateSignature();
         }
 
-        public static bool Verify(string signingAlgorithm, byte[] publicKeyInfo, byte[] message, bool isDigest, byte[] signature)
+        public static bool Verify(string signingAlgorithm, AsymmetricKeyParameter key, byte[] message, bool isDigest, byte[] signature)
         {
-            AsymmetricKeyParameter key = PublicKeyFactory.CreateKey(publicKeyInfo);
             ISigner signer = SignerFor(signingAlgorithm, isDigest, key, forSigning: false);
             signer.BlockUpdate(message, 0, message.Length);
             try

@@ -298,12 +298,12 @@ namespace KmsTools.Local
         private byte[] EncryptUnder(KeyRecord key, string algorithm, byte[] plaintext, Dictionary<string, string> context) =>
             key.IsSymmetricEncryption
                 ? SealUnderCurrentMaterial(key, plaintext, context)
-                : AsymmetricCipher.Encrypt(algorithm, key.PublicKey, plaintext);
+                : AsymmetricCipher.Encrypt(algorithm, PublicKeyOf(key), plaintext);
 
         private byte[] DecryptWith(KeyRecord key, CiphertextHeader header, string algorithm, byte[] blob, Dictionary<string, string> context) =>
             header != null
                 ? Open(key, header, blob, context)
-                : AsymmetricCipher.Decrypt(algorithm, SoleMaterial(key), blob) ?? throw CiphertextFormat.InvalidCiphertext();
+                : AsymmetricCipher.Decrypt(algorithm, PrivateKeyOf(key), blob) ?? throw CiphertextFormat.InvalidCiphertext();
 
         /// <summary>Resolves a key for an operation that encrypts under it: it must exist, be usable and be a symmetric encryption key.</summary>
         private KeyRecord UsableEncryptionKey(string operation, string keyId, string member)

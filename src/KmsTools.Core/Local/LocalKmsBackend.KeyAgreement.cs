@@ -23,7 +23,7 @@ namespace KmsTools.Local
                     "The local engine does not derive shared secrets with SM2 keys yet; send the request to AWS KMS (-Backend Remote).", "KeyId");
             ThrowIfDryRun(request.DryRun);
             // KMS says nothing about a peer key it cannot use: an empty ValidationException, as recorded.
-            byte[] secret = KeyAgreement.DeriveEcdh(SoleMaterial(key), request.PublicKey)
+            byte[] secret = KeyAgreement.DeriveEcdh(PrivateKeyOf(key), request.PublicKey)
                 ?? throw new KmsException(KmsErrorCodes.Validation, string.Empty, "PublicKey");
             return new DeriveSharedSecretResponse
             {

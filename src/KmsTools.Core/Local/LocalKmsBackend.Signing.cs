@@ -18,7 +18,7 @@ namespace KmsTools.Local
             return new SignResponse
             {
                 KeyId = ArnOf(key.KeyId),
-                Signature = Signatures.Sign(algorithm, SoleMaterial(key), request.Message, isDigest),
+                Signature = Signatures.Sign(algorithm, PrivateKeyOf(key), request.Message, isDigest),
                 SigningAlgorithm = algorithm,
             };
         }
@@ -30,7 +30,7 @@ namespace KmsTools.Local
             Validation.Length("Signature", request.Signature, 1, 6144);
             ThrowIfDryRun(request.DryRun);
             // As in KMS: a signature that does not verify is an error, never SignatureValid = false.
-            if (!Signatures.Verify(algorithm, key.PublicKey, request.Message, isDigest, request.Signature))
+            if (!Signatures.Verify(algorithm, PublicKeyOf(key), request.Message, isDigest, request.Signature))
                 throw new KmsException(KmsErrorCodes.KMSInvalidSignature, string.Empty, "Signature");
             return new VerifyResponse { KeyId = ArnOf(key.KeyId), SignatureValid = true, SigningAlgorithm = algorithm };
         }

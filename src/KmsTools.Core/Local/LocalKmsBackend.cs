@@ -321,9 +321,10 @@ namespace KmsTools.Local
         /// <summary>Key materials read into memory by any backend of this process and not yet zeroed (for tests).</summary>
         public static int LiveKeyMaterials => Volatile.Read(ref _liveMaterials);
 
-        /// <summary>Zeroes the key material this backend read.</summary>
+        /// <summary>Zeroes the key material this backend read, and drops the keys parsed from it.</summary>
         public void Dispose()
         {
+            _parsedKeys.Clear();
             foreach (string id in _materials.Keys)
                 if (_materials.TryRemove(id, out byte[] material))
                 {
