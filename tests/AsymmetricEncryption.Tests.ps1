@@ -42,6 +42,13 @@ Describe 'RSA encryption keys' {
         $opened.KeyId | Should -BeExactly $Rsa.Arn
     }
 
+    It 'tab-completes -EncryptionAlgorithm with the key''s algorithms' {
+        $line = "Invoke-KmsEncrypt -KeyId $($Rsa.KeyId) -EncryptionAlgorithm "
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256')
+        $line = "Invoke-KmsDecrypt -KeyId $($Symmetric.KeyId) -EncryptionAlgorithm "
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('SYMMETRIC_DEFAULT')
+    }
+
     It 'encrypts to raw OAEP of the modulus length, which decrypts with the same algorithm only' {
         $sealed = Invoke-KmsEncrypt -KeyId $Rsa.KeyId -PlaintextString 'inside' -EncryptionAlgorithm RSAES_OAEP_SHA_256
         $sealed.EncryptionAlgorithm | Should -BeExactly 'RSAES_OAEP_SHA_256'

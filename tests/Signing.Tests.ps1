@@ -156,6 +156,14 @@ Describe 'Invoke-KmsSigning and Test-KmsSignature' {
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('ED25519_SHA_512', 'ED25519_PH_SHA_512')
         $line = 'Invoke-KmsSigning -MessageType '
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('RAW', 'DIGEST', 'EXTERNAL_MU')
+        # -MessageType offers what the key's algorithms (or the one given) take.
+        $line = "Invoke-KmsSigning -KeyId $($SigningKeys['ECC_NIST_P256'].KeyId) -MessageType "
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('RAW', 'DIGEST')
+        $line = "Invoke-KmsSigning -KeyId $($SigningKeys['ECC_NIST_EDWARDS25519'].KeyId) -SigningAlgorithm ED25519_SHA_512 -MessageType "
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('RAW')
+        $mlDsa = New-KmsKey -KeySpec ML_DSA_44 -KeyUsage SIGN_VERIFY
+        $line = "Test-KmsSignature -KeyId $($mlDsa.KeyId) -MessageType "
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('RAW', 'EXTERNAL_MU')
     }
 
     It 'signs a pipeline of messages, one bad item not stopping the others, and survives Export-Clixml' {

@@ -50,8 +50,8 @@ namespace KmsTools.Infrastructure
     {
         protected abstract IEnumerable<string> AllValues { get; }
 
-        /// <summary>The key's own algorithms of this kind, from its metadata; null when it lists none.</summary>
-        protected abstract IEnumerable<string> Allowed(Model.KeyMetadata key);
+        /// <summary>The key's own values of this kind, from its metadata (and what else the command line binds); null when it lists none.</summary>
+        protected abstract IEnumerable<string> Allowed(Model.KeyMetadata key, IDictionary fakeBoundParameters);
 
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
@@ -70,7 +70,7 @@ namespace KmsTools.Infrastructure
             {
                 using (var backend = new Local.LocalKmsBackend(Local.LocalKmsOptions.Resolve(fakeBoundParameters["Region"] as string)))
                 {
-                    var allowed = Allowed(backend.DescribeKey(new Model.DescribeKeyRequest { KeyId = keyId }).KeyMetadata)?.ToList();
+                    var allowed = Allowed(backend.DescribeKey(new Model.DescribeKeyRequest { KeyId = keyId }).KeyMetadata, fakeBoundParameters)?.ToList();
                     return allowed != null && allowed.Count > 0 ? allowed : null;
                 }
             }
@@ -84,13 +84,13 @@ namespace KmsTools.Infrastructure
     public sealed class MacAlgorithmCompleter : KeyAlgorithmCompleter
     {
         protected override IEnumerable<string> AllValues => Model.MacAlgorithmSpec.Values;
-        protected override IEnumerable<string> Allowed(Model.KeyMetadata key) => key.MacAlgorithms;
+        protected override IEnumerable<string> Allowed(Model.KeyMetadata key, IDictionary bound) => key.MacAlgorithms;
     }
 
     public sealed class SigningAlgorithmCompleter : KeyAlgorithmCompleter
     {
         protected override IEnumerable<string> AllValues => Model.SigningAlgorithmSpec.Values;
-        protected override IEnumerable<string> Allowed(Model.KeyMetadata key) => key.SigningAlgorithms;
+        protected override IEnumerable<string> Allowed(Model.KeyMetadata key, IDictionary bound) => key.SigningAlgorithms;
     }
 
     public sealed class KeyAgreementAlgorithmCompleter : ClosedSetCompleter
@@ -98,14 +98,34 @@ namespace KmsTools.Infrastructure
         protected override IEnumerable<string> Values => Model.KeyAgreementAlgorithmSpec.Values;
     }
 
-    public sealed class MessageTypeCompleter : ClosedSetCompleter
+    /// <summary>
+    /// RAW, DIGEST or EXTERNAL_MU, narrowed to what the key's signing algorithms (or the -SigningAlgorithm given) take:
+    /// ML-DSA takes RAW and EXTERNAL_MU, ED25519_SHA_512 RAW only, the others RAW and DIGEST.
+    /// </summary>
+    public sealed class MessageTypeCompleter : KeyAlgorithmCompleter
     {
-        protected override IEnumerable<string> Values => Model.MessageType.Values;
+        protected override IEnumerable<string> AllValues => Model.MessageType.Values;
+
+        protected override IEnumerable<string> Allowed(Model.KeyMetadata key, IDictionary bound)
+        {
+            IEnumerable<string> algorithms = bound?["SigningAlgorithm"] is string given ? new[] { given } : key.SigningAlgorithms;
+            if (algorithms == null) return null;
+            var types = new List<string>();
+            foreach (string algorithm in algorithms)
+            {
+                string[] taken = algorithm == Model.SigningAlgorithmSpec.ML_DSA_SHAKE_256 ? new[] { Model.MessageType.RAW, Model.MessageType.EXTERNAL_MU }
+                    : algorithm == Model.SigningAlgorithmSpec.ED25519_SHA_512 ? new[] { Model.MessageType.RAW }
+                    : new[] { Model.MessageType.RAW, Model.MessageType.DIGEST };
+                foreach (string type in taken) if (!types.Contains(type)) types.Add(type);
+            }
+            return Model.MessageType.Values.Where(types.Contains);
+        }
     }
 
-    public sealed class EncryptionAlgorithmCompleter : ClosedSetCompleter
+    public sealed class EncryptionAlgorithmCompleter : KeyAlgorithmCompleter
     {
-        protected override IEnumerable<string> Values => Model.EncryptionAlgorithmSpec.Values;
+        protected override IEnumerable<string> AllValues => Model.EncryptionAlgorithmSpec.Values;
+        protected override IEnumerable<string> Allowed(Model.KeyMetadata key, IDictionary bound) => key.EncryptionAlgorithms;
     }
 
     /// <summary>
