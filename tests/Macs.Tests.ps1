@@ -87,6 +87,8 @@ Describe 'New-KmsMac and Test-KmsMac' {
            Call = { New-KmsMac -KeyId $Keys['HMAC_256'].KeyId -Message 'c2VjcmV0' -MacAlgorithm HMAC_SHA_256 -ErrorAction Stop } }
         @{ Case = 'DryRun'; Id = 'DryRunOperationException'; Message = 'The request would have succeeded, but the DryRun option is set.'
            Call = { New-KmsMac -KeyId $Keys['HMAC_256'].KeyId -MessageString m -MacAlgorithm HMAC_SHA_256 -DryRun -ErrorAction Stop } }
+        @{ Case = 'an HMAC key with a usage other than GENERATE_VERIFY_MAC'; Id = 'ValidationException'; Message = 'KeyUsage SIGN_VERIFY is not compatible with KeySpec HMAC_256'
+           Call = { New-KmsKey -KeySpec HMAC_256 -KeyUsage SIGN_VERIFY -ErrorAction Stop } }
         @{ Case = 'an unknown key'; Id = 'NotFoundException'; Message = "Key 'arn:aws:kms:us-east-1:111122223333:key/00000000-0000-0000-0000-000000000000' does not exist"
            Call = { New-KmsMac -KeyId 00000000-0000-0000-0000-000000000000 -MessageString m -MacAlgorithm HMAC_SHA_256 -ErrorAction Stop } }
     ) {
