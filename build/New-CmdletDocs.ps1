@@ -63,6 +63,14 @@ $powerShellRemarks = @{
     KeyId = 'From the pipeline: key ids, ARNs and alias names by value, and the KeyId property of any object (KmsTools results, their Import-Clixml copies). Tab completes the key ids and alias names of the store.'
     Plaintext = 'Takes bytes: a byte[], a file (Get-Item path; regular files, at most 64 KB read), or an array of byte values (what ConvertFrom-Json makes of a byte[]). A string is refused, since a word such as "password" is also valid base64: encrypt text with -PlaintextString, and base64 with [Convert]::FromBase64String($text).'
     CiphertextBlob = 'Takes a byte[], a base64 string, a file (Get-Item path; regular files, at most 64 KB read) or an array of byte values, and binds from the CiphertextBlob property of a piped result, ConvertFrom-Json copies included.'
+    Message = 'Takes bytes: a byte[], a file (Get-Item path; regular files, at most 64 KB read), or an array of byte values. A string is refused, since it could be text or base64: give text to -MessageString, and base64 as [Convert]::FromBase64String($text).'
+    MessageType = 'The local engine signs and verifies RAW and DIGEST messages (not DIGEST with SM2DSA) and refuses EXTERNAL_MU by name, which a remote endpoint takes. Tab completes the types the key''s algorithms (or -SigningAlgorithm) take.'
+    Signature = 'Takes a byte[], a base64 string (SignatureBase64 of Invoke-KmsSigning''s result), a file or an array of byte values, and binds from the Signature property of a piped result.'
+    Mac = 'Takes a byte[], a base64 string (MacBase64 of New-KmsMac''s result), a file or an array of byte values, and binds from the Mac property of a piped result.'
+    PublicKey = 'Takes a DER SubjectPublicKeyInfo as a byte[], a file or base64, or its PEM text (-----BEGIN PUBLIC KEY-----, as openssl pkey -pubout writes it).'
+    SigningAlgorithm = 'Tab completes the algorithms the key lists when -KeyId names a key of the local store.'
+    MacAlgorithm = 'Tab completes the algorithm the key lists when -KeyId names a key of the local store.'
+    KeyAgreementAlgorithm = 'Optional here: ECDH, the only value, is the default.'
 }
 $views = @{
     PublicKeyBase64 = 'PublicKey as a base64 string.'; PrivateKeyCiphertextBlobBase64 = 'PrivateKeyCiphertextBlob as a base64 string.'
@@ -71,6 +79,8 @@ $views = @{
     EncryptionContext = 'The encryption context the ciphertext is bound to (non-secret), so that the result pipes into Invoke-KmsDecrypt.'
     PlaintextLength = 'The length of Plaintext: what default views show instead of the bytes.'
     PrivateKeyPlaintextLength = 'The length of PrivateKeyPlaintext, which views show instead of its bytes.'
+    SignatureBase64 = 'Signature as a base64 string.'; MacBase64 = 'Mac as a base64 string.'
+    SharedSecretLength = 'The length of SharedSecret, which views show instead of its bytes.'
 }
 
 function Join-Paragraphs([string[]] $Paragraphs) { ($Paragraphs | Where-Object { $_ }) -join "`n`n" }
