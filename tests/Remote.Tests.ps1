@@ -85,6 +85,13 @@ Describe 'The same cmdlets against moto' -Skip:(-not $HasMoto) {
             Should -Throw -ErrorId 'KMSInvalidSignatureException,KmsTools.Commands.TestKmsSignatureCommand'
     }
 
+    It 'encrypts and decrypts with an RSA key (RSAES_OAEP_SHA_256), as the local engine does (moto omits EncryptionAlgorithm in its answer)' {
+        $key = New-KmsKey -KeySpec RSA_2048 -KeyUsage ENCRYPT_DECRYPT -EndpointUrl $Endpoint
+        $sealed = Invoke-KmsEncrypt -KeyId $key.KeyId -PlaintextString 'remote rsa' -EncryptionAlgorithm RSAES_OAEP_SHA_256 -EndpointUrl $Endpoint
+        Invoke-KmsDecrypt -CiphertextBlob $sealed.CiphertextBlob -KeyId $key.KeyId -EncryptionAlgorithm RSAES_OAEP_SHA_256 -EndpointUrl $Endpoint -AsString |
+            Should -BeExactly 'remote rsa'
+    }
+
     It 'maps NotFoundException to the same error id as the local engine' {
         $missing = [guid]::NewGuid().ToString()
         $remoteError = $null; $localError = $null
