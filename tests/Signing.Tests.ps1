@@ -76,6 +76,18 @@ Describe 'Invoke-KmsSigning and Test-KmsSignature' {
         (Test-KmsSignature -KeyId $key.KeyId -Message $digest -MessageType DIGEST -Signature $signed.SignatureBase64 -SigningAlgorithm $Algorithm).SignatureValid | Should -BeTrue
     }
 
+    It 'takes the request from -CliInputJson and prints what the aws CLI prints with -Output' {
+        $key = $SigningKeys['ECC_NIST_EDWARDS25519']
+        $json = @{ KeyId = $key.KeyId; Message = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes('cli')); SigningAlgorithm = 'ED25519_SHA_512' } | ConvertTo-Json
+        $signed = Invoke-KmsSigning -CliInputJson $json
+        # Ed25519 is deterministic: the same request signs to the same bytes.
+        $signed.SignatureBase64 | Should -BeExactly (Invoke-KmsSigning -KeyId $key.KeyId -MessageString 'cli' -SigningAlgorithm ED25519_SHA_512).SignatureBase64
+        $printed = Invoke-KmsSigning -CliInputJson $json -Output json | Out-String | ConvertFrom-Json
+        @($printed.PSObject.Properties.Name) | Should -Be @('KeyId', 'Signature', 'SigningAlgorithm')
+        $printed.Signature | Should -BeExactly $signed.SignatureBase64
+        Test-KmsSignature -KeyId $key.KeyId -MessageString 'cli' -Signature $signed.Signature -SigningAlgorithm ED25519_SHA_512 -Output text | Should -BeExactly "$($key.Arn)`tTrue`tED25519_SHA_512"
+    }
+
     It 'ECDSA signatures are DER, as AWS returns them' {
         $signature = (Invoke-KmsSigning -KeyId $SigningKeys['ECC_NIST_P256'].KeyId -MessageString 'der' -SigningAlgorithm ECDSA_SHA_256).Signature
         $signature[0] | Should -Be 0x30
