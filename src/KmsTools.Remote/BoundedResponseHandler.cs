@@ -80,15 +80,24 @@ namespace KmsTools.Remote
             using Stream stream = await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
             using var copy = new MemoryStream(declared > 0 ? (int)declared.Value : 4096);
             byte[] chunk = new byte[16384];
-            while (true)
+            try
             {
-                deadline.CancelAfter(_readTimeout);
-                int read = await stream.ReadAsync(chunk, deadline.Token).ConfigureAwait(false);
-                if (read == 0) break;
-                if (copy.Length + read > MaxResponseBytes) throw TooLarge(response, null);
-                copy.Write(chunk, 0, read);
+                while (true)
+                {
+                    deadline.CancelAfter(_readTimeout);
+                    int read = await stream.ReadAsync(chunk, deadline.Token).ConfigureAwait(false);
+                    if (read == 0) break;
+                    if (copy.Length + read > MaxResponseBytes) throw TooLarge(response, null);
+                    copy.Write(chunk, 0, read);
+                }
+                return copy.ToArray();
             }
-            return copy.ToArray();
+            finally
+            {
+                // A Decrypt or GenerateDataKey answer holds a plaintext (as base64): the intermediate copies are wiped.
+                Array.Clear(chunk, 0, chunk.Length);
+                Array.Clear(copy.GetBuffer(), 0, (int)copy.Length);
+            }
         }
 
         private static MalformedResponseException TooLarge(HttpResponseMessage response, long? declared) =>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Text;
 using KmsTools.Infrastructure;
 
 namespace KmsTools.Commands
@@ -68,5 +69,40 @@ namespace KmsTools.Commands
         /// </summary>
         internal static bool TakesSeconds(string keyPairSpec) =>
             keyPairSpec != null && keyPairSpec.StartsWith("RSA_", System.StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// The parameters the cmdlets of a message share (New-KmsMac, Test-KmsMac, Invoke-KmsSigning, Test-KmsSignature), as
+    /// their operations share KeyId, Message, GrantTokens and DryRun. Each declares its own -MessageString: the two that
+    /// make something take it from the pipeline; the two that check something bind a piped result by property name.
+    /// </summary>
+    public abstract class KmsMessageCmdlet : KmsCmdlet
+    {
+        internal const string BytesSet = "Bytes";
+        internal const string TextSet = "Text";
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = BytesSet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = TextSet)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
+        [AllowEmptyString]
+        [ArgumentCompleter(typeof(KeyIdCompleter))]
+        public string KeyId { get; set; }
+
+        /// <summary>The message: a byte[], a file (Get-Item) or an array of byte values; a string is refused (see -MessageString).</summary>
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = BytesSet)]
+        [Parameter(ParameterSetName = CliInputJsonSet)]
+        [AllowEmptyCollection]
+        public object Message { get; set; }
+
+        [Parameter]
+        [Alias("GrantTokens")]
+        public string[] GrantToken { get; set; }
+
+        [Parameter]
+        public SwitchParameter DryRun { get; set; }
+
+        /// <summary>The message's bytes: the text of -MessageString as UTF-8, else -Message as a blob.</summary>
+        internal byte[] MessageBytes(string messageString) =>
+            messageString != null ? Encoding.UTF8.GetBytes(messageString) : BlobArgument.ToBytes(Message, "Message");
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Org.BouncyCastle.Asn1.Nist;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Digests;
@@ -30,6 +31,16 @@ namespace KmsTools.Crypto
                 case "RSASSA_PSS_SHA_512": case "RSASSA_PKCS1_V1_5_SHA_512": case "ECDSA_SHA_512": case "ED25519_PH_SHA_512": return 64;
                 default: return 0;
             }
+        }
+
+        /// <summary>
+        /// The message types KMS takes with an algorithm: RAW always; DIGEST where the algorithm hashes first (not
+        /// ED25519_SHA_512, which signs the message itself, nor ML-DSA); EXTERNAL_MU with ML-DSA only.
+        /// </summary>
+        public static IReadOnlyList<string> MessageTypes(string signingAlgorithm)
+        {
+            if (signingAlgorithm == "ML_DSA_SHAKE_256") return new[] { "RAW", "EXTERNAL_MU" };
+            return DigestLength(signingAlgorithm) > 0 ? new[] { "RAW", "DIGEST" } : new[] { "RAW" };
         }
 
         public static byte[] Sign(string signingAlgorithm, AsymmetricKeyParameter key, byte[] message, bool isDigest)

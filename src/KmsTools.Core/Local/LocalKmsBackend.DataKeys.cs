@@ -230,9 +230,7 @@ namespace KmsTools.Local
             int plaintextLength, Dictionary<string, string> context, string contextMember)
         {
             KeyRecord key = ResolveKey(keyId, member);
-            RequireUsable(key);
-            RequireUsage(key, KeyUsageType.ENCRYPT_DECRYPT, operation);
-            RequireAlgorithmOf(key, algorithm, algorithmMember);
+            RequireEncryptionKey(key, operation, algorithm, algorithmMember);
             RequireNoContextWithAsymmetric(key, context, contextMember);
             if (plaintextLength > 0) RequireFits(key, algorithm, plaintextLength);
             return key;
@@ -245,29 +243,26 @@ namespace KmsTools.Local
         private (KeyRecord Key, CiphertextHeader Header) DecryptingKey(string operation, byte[] blob, string keyId, string member,
             string algorithm, string algorithmMember, Dictionary<string, string> context, string contextMember)
         {
+            KeyRecord named = keyId == null ? null : ResolveKey(keyId, member);
             if (algorithm == EncryptionAlgorithmSpec.SYMMETRIC_DEFAULT)
             {
-                if (keyId != null)
-                {
-                    KeyRecord named = ResolveKey(keyId, member);
-                    if (!named.IsSymmetricEncryption)
-                    {
-                        RequireUsable(named);
-                        RequireUsage(named, KeyUsageType.ENCRYPT_DECRYPT, operation);
-                        RequireAlgorithmOf(named, algorithm, algorithmMember);
-                    }
-                }
-                return BlobKey(blob, keyId, member);
+                if (named != null && !named.IsSymmetricEncryption) RequireEncryptionKey(named, operation, algorithm, algorithmMember);
+                return BlobKey(blob, named, member);
             }
-            if (keyId == null)
+            if (named == null)
                 throw new KmsException(KmsErrorCodes.Validation,
                     $"{member} is required with {algorithmMember} {algorithm}: an asymmetric ciphertext does not say which KMS key made it.", member);
-            KeyRecord key = ResolveKey(keyId, member);
+            RequireEncryptionKey(named, operation, algorithm, algorithmMember);
+            RequireNoContextWithAsymmetric(named, context, contextMember);
+            return (named, null);
+        }
+
+        /// <summary>A usable ENCRYPT_DECRYPT key that lists the algorithm (and one the local engine implements).</summary>
+        private void RequireEncryptionKey(KeyRecord key, string operation, string algorithm, string algorithmMember)
+        {
             RequireUsable(key);
             RequireUsage(key, KeyUsageType.ENCRYPT_DECRYPT, operation);
             RequireAlgorithmOf(key, algorithm, algorithmMember);
-            RequireNoContextWithAsymmetric(key, context, contextMember);
-            return (key, null);
         }
 
         private void RequireAlgorithmOf(KeyRecord key, string algorithm, string member)
@@ -315,10 +310,10 @@ namespace KmsTools.Local
         }
 
         /// <summary>The key a blob names, checked against the KeyId the caller gave (IncorrectKeyException) and the key-state table.</summary>
-        private (KeyRecord Key, CiphertextHeader Header) BlobKey(byte[] blob, string expectedKeyId, string member)
+        private (KeyRecord Key, CiphertextHeader Header) BlobKey(byte[] blob, KeyRecord expected, string member)
         {
             CiphertextHeader header = CiphertextFormat.ReadHeader(blob);
-            if (expectedKeyId != null && ResolveKey(expectedKeyId, member).KeyId != header.KeyId)
+            if (expected != null && expected.KeyId != header.KeyId)
                 throw new KmsException(KmsErrorCodes.IncorrectKey,
                     "The key ID in the request does not identify a CMK that can perform this operation.", member);
             // A blob names its key; a key this store does not have means the blob is not one of ours, or was altered.

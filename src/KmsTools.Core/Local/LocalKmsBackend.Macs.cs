@@ -46,32 +46,5 @@ namespace KmsTools.Local
                 throw new KmsException(KmsErrorCodes.InvalidKeyUsage, $"Algorithm {algorithm} is incompatible with key spec {key.KeySpec}.", "MacAlgorithm");
             return (key, algorithm);
         }
-
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Org.BouncyCastle.Crypto.AsymmetricKeyParameter> _parsedKeys =
-            new System.Collections.Concurrent.ConcurrentDictionary<string, Org.BouncyCastle.Crypto.AsymmetricKeyParameter>(System.StringComparer.Ordinal);
-
-        /// <summary>
-        /// An asymmetric key's private key, parsed once per backend (one cmdlet invocation), as its material bytes are
-        /// read once. Parsing is most of the cost of a signature (an ML-DSA key expands from its seed, Ed25519 derives
-        /// its public point): per call it would also leave one unzeroable BouncyCastle copy per call on the heap; cached,
-        /// there is one, dropped with the zeroed material when the backend is disposed.
-        /// </summary>
-        private Org.BouncyCastle.Crypto.AsymmetricKeyParameter PrivateKeyOf(KeyRecord key) =>
-            _parsedKeys.GetOrAdd(key.KeyId + "/private", _ => Org.BouncyCastle.Security.PrivateKeyFactory.CreateKey(SoleMaterial(key)));
-
-        /// <summary>An asymmetric key's public key, parsed once per backend: BouncyCastle keeps its precomputed tables on it.</summary>
-        private Org.BouncyCastle.Crypto.AsymmetricKeyParameter PublicKeyOf(KeyRecord key) =>
-            _parsedKeys.GetOrAdd(key.KeyId + "/public", _ => Org.BouncyCastle.Security.PublicKeyFactory.CreateKey(key.PublicKey));
-
-        /// <summary>The one material of an asymmetric or HMAC key (these keys do not rotate), cached as every material is.</summary>
-        private byte[] SoleMaterial(KeyRecord key) =>
-            Material(key.KeyId, null) ?? throw KeyStore.Damaged(key.KeyId + ".key", "the key has no key material");
-
-        private void RequireUsage(KeyRecord key, string usage, string operation)
-        {
-            if (key.KeyUsage != usage)
-                throw new KmsException(KmsErrorCodes.InvalidKeyUsage,
-                    $"{ArnOf(key.KeyId)} key usage is {key.KeyUsage} which is not valid for {operation}.", "KeyId");
-        }
     }
 }

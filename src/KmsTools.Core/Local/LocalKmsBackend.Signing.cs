@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using KmsTools.Crypto;
 using KmsTools.Model;
@@ -48,11 +49,12 @@ namespace KmsTools.Local
             RequireUsage(key, KeyUsageType.SIGN_VERIFY, operation);
             if (!KeyAlgorithms.SigningAlgorithms(key.KeySpec, key.KeyUsage).Contains(algorithm))
                 throw new KmsException(KmsErrorCodes.InvalidKeyUsage, $"Algorithm {algorithm} is incompatible with key spec {key.KeySpec}.", "SigningAlgorithm");
+            if (!Signatures.MessageTypes(algorithm).Contains(type))
+                throw new KmsException(KmsErrorCodes.Validation, type == MessageType.EXTERNAL_MU
+                    ? $"MessageType EXTERNAL_MU is valid only with the ML_DSA_SHAKE_256 signing algorithm of an ML-DSA key, not with {algorithm}."
+                    : $"MessageType DIGEST is not valid for {algorithm}, which signs the message itself; use RAW, or ED25519_PH_SHA_512 for a SHA-512 digest.", "MessageType");
             if (type == MessageType.EXTERNAL_MU)
             {
-                if (algorithm != SigningAlgorithmSpec.ML_DSA_SHAKE_256)
-                    throw new KmsException(KmsErrorCodes.Validation,
-                        $"MessageType EXTERNAL_MU is valid only with the ML_DSA_SHAKE_256 signing algorithm of an ML-DSA key, not with {algorithm}.", "MessageType");
                 if (message.Length != 64)
                     throw new KmsException(KmsErrorCodes.Validation,
                         $"An EXTERNAL_MU message is the 64-byte mu of FIPS 204; this one has {message.Length} bytes.", "Message");
@@ -63,14 +65,10 @@ namespace KmsTools.Local
             bool isDigest = type == MessageType.DIGEST;
             if (isDigest)
             {
-                int length = Signatures.DigestLength(algorithm);
-                if (length == 0)
-                    throw new KmsException(KmsErrorCodes.Validation,
-                        $"MessageType DIGEST is not valid for {algorithm}, which signs the message itself; use RAW, or ED25519_PH_SHA_512 for a SHA-512 digest.", "MessageType");
                 if (algorithm == SigningAlgorithmSpec.SM2DSA)
                     throw new KmsException(KmsErrorCodes.Validation,
                         "The local engine signs SM2DSA messages of MessageType RAW only; a DIGEST of Z(A) and the message is not supported yet.", "MessageType");
-                if (message.Length != length)
+                if (message.Length != Signatures.DigestLength(algorithm))
                     throw new KmsException(KmsErrorCodes.Validation, $"Digest is invalid length for algorithm {algorithm}.", "Message");
             }
             return (key, algorithm, isDigest);

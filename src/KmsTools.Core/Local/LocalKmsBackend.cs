@@ -278,9 +278,7 @@ namespace KmsTools.Local
 
         internal void RequireSymmetricEncryptionKey(KeyRecord key, string operation)
         {
-            if (key.KeyUsage != KeyUsageType.ENCRYPT_DECRYPT)
-                throw new KmsException(KmsErrorCodes.InvalidKeyUsage,
-                    $"{ArnOf(key.KeyId)} key usage is {key.KeyUsage} which is not valid for {operation}.", "KeyId");
+            RequireUsage(key, KeyUsageType.ENCRYPT_DECRYPT, operation);
             if (key.KeySpec != KeySpec.SYMMETRIC_DEFAULT)
                 throw new KmsException(KmsErrorCodes.InvalidKeyUsage,
                     $"{ArnOf(key.KeyId)} key KeySpec is {key.KeySpec} which is not valid for {operation}.", "KeyId");
@@ -315,6 +313,33 @@ namespace KmsTools.Local
         internal byte[] CurrentMaterial(KeyRecord key) =>
             Material(key.KeyId, key.CurrentKeyMaterialId) ??
             throw KeyStore.Damaged(key.KeyId + ".key", "the current key material " + key.CurrentKeyMaterialId + " is missing");
+
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Org.BouncyCastle.Crypto.AsymmetricKeyParameter> _parsedKeys =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, Org.BouncyCastle.Crypto.AsymmetricKeyParameter>(System.StringComparer.Ordinal);
+
+        /// <summary>
+        /// An asymmetric key's private key, parsed once per backend (one cmdlet invocation), as its material bytes are
+        /// read once. Parsing is most of the cost of a signature (an ML-DSA key expands from its seed, Ed25519 derives
+        /// its public point): per call it would also leave one unzeroable BouncyCastle copy per call on the heap; cached,
+        /// there is one, dropped with the zeroed material when the backend is disposed.
+        /// </summary>
+        private Org.BouncyCastle.Crypto.AsymmetricKeyParameter PrivateKeyOf(KeyRecord key) =>
+            _parsedKeys.GetOrAdd(key.KeyId + "/private", _ => Org.BouncyCastle.Security.PrivateKeyFactory.CreateKey(SoleMaterial(key)));
+
+        /// <summary>An asymmetric key's public key, parsed once per backend: BouncyCastle keeps its precomputed tables on it.</summary>
+        private Org.BouncyCastle.Crypto.AsymmetricKeyParameter PublicKeyOf(KeyRecord key) =>
+            _parsedKeys.GetOrAdd(key.KeyId + "/public", _ => Org.BouncyCastle.Security.PublicKeyFactory.CreateKey(key.PublicKey));
+
+        /// <summary>The one material of an asymmetric or HMAC key (these keys do not rotate), cached as every material is.</summary>
+        private byte[] SoleMaterial(KeyRecord key) =>
+            Material(key.KeyId, null) ?? throw KeyStore.Damaged(key.KeyId + ".key", "the key has no key material");
+
+        private void RequireUsage(KeyRecord key, string usage, string operation)
+        {
+            if (key.KeyUsage != usage)
+                throw new KmsException(KmsErrorCodes.InvalidKeyUsage,
+                    $"{ArnOf(key.KeyId)} key usage is {key.KeyUsage} which is not valid for {operation}.", "KeyId");
+        }
 
         private static int _liveMaterials;
 

@@ -51,56 +51,65 @@ namespace KmsTools.Commands
         [Parameter]
         public string OutFile { get; set; }
 
-        private int _written;
+        private bool _wroteFile;
+        private string _outPath;
 
         protected override void ProcessRecord()
         {
-            Invoke("Decrypt", CiphertextBlob, () => RefuseOutputConflicts() ?? new DecryptRequest
+            Invoke("Decrypt", CiphertextBlob, () =>
             {
-                CiphertextBlob = BlobArgument.ToBytes(CiphertextBlob, "CiphertextBlob"),
-                EncryptionContext = ToEncryptionContext(EncryptionContext),
-                KeyId = KeyId,
-                EncryptionAlgorithm = EncryptionAlgorithm,
-                GrantTokens = ToList(GrantToken),
-                DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
+                RefuseOutputConflicts();
+                return new DecryptRequest
+                {
+                    CiphertextBlob = BlobArgument.ToBytes(CiphertextBlob, "CiphertextBlob"),
+                    EncryptionContext = ToEncryptionContext(EncryptionContext),
+                    KeyId = KeyId,
+                    EncryptionAlgorithm = EncryptionAlgorithm,
+                    GrantTokens = ToList(GrantToken),
+                    DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
+                };
             }, r => KmsBackend.Decrypt(r, StopToken), AsString || AsSecureString || OutFile != null ? Deliver : (Func<DecryptResponse, object>)null);
         }
 
         /// <summary>Throws, before any work, when this item's plaintext cannot go where it is asked to.</summary>
-        private DecryptRequest RefuseOutputConflicts()
+        private void RefuseOutputConflicts()
         {
-            string refusal = OutputRefusal();
-            if (refusal != null)
-                throw new KmsException(KmsErrorCodes.Validation, refusal, AsString ? "AsString" : AsSecureString ? "AsSecureString" : "OutFile");
-            return null;
-        }
-
-        private string OutputRefusal()
-        {
+            string member = AsString ? "AsString" : AsSecureString ? "AsSecureString" : "OutFile";
             int ways = (AsString ? 1 : 0) + (AsSecureString ? 1 : 0) + (OutFile != null ? 1 : 0);
-            if (ways > 1) return "Give one of -AsString, -AsSecureString and -OutFile.";
-            if (ways == 1 && (Output != null || Query != null)) return "-AsString, -AsSecureString and -OutFile replace the response; they cannot be combined with -Output or -Query.";
-            if (OutFile != null && _written > 0) return $"-OutFile holds one plaintext, and '{OutFile}' has this pipeline's first one: decrypt the others with their own -OutFile.";
-            return null;
+            if (ways > 1) throw new KmsException(KmsErrorCodes.Validation, "Give one of -AsString, -AsSecureString and -OutFile.", member);
+            if (ways == 1 && (Output != null || Query != null))
+                throw new KmsException(KmsErrorCodes.Validation, "-AsString, -AsSecureString and -OutFile replace the response; they cannot be combined with -Output or -Query.", member);
+            if (OutFile == null) return;
+            if (_wroteFile)
+                throw new KmsException(KmsErrorCodes.Validation, $"-OutFile holds one plaintext, and '{OutFile}' has this pipeline's first one: decrypt the others with their own -OutFile.", member);
+            try
+            {
+                _outPath = _outPath ?? SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutFile);
+            }
+            catch (Exception e) when (e is NotSupportedException || e is ArgumentException || e is ProviderNotFoundException || e is DriveNotFoundException || e is ItemNotFoundException)
+            {
+                throw new KmsException(KmsErrorCodes.Validation, $"-OutFile '{OutFile}' is not a file system path: {e.Message}", member);
+            }
         }
 
         /// <summary>The plaintext in the form asked for; the response's own bytes are zeroed once converted.</summary>
         private object Deliver(DecryptResponse response)
         {
-            byte[] plaintext = response.Plaintext;
+            byte[] plaintext = response.Plaintext ?? new byte[0];
+            char[] text = null;
             try
             {
                 if (OutFile != null)
                 {
-                    PlaintextFile.Write(SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutFile), plaintext);
-                    _written++;
-                    WriteVerbose($"Decrypt: {plaintext?.Length ?? 0} bytes written to {OutFile}.");
+                    PlaintextFile.Write(_outPath, plaintext);
+                    _wroteFile = true;
+                    Verbose($"Decrypt: {plaintext.Length} bytes written to {OutFile}.");
                     return null;
                 }
-                string text;
                 try
                 {
-                    text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(plaintext ?? new byte[0]);
+                    // Decoded into a char array, not a string, so that -AsSecureString leaves no copy of the text behind.
+                    text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetChars(plaintext);
                 }
                 catch (DecoderFallbackException)
                 {
@@ -108,7 +117,7 @@ namespace KmsTools.Commands
                         $"The plaintext ({plaintext.Length} bytes) is not UTF-8 text, so it cannot be given as a string; read the Plaintext property of the response, or write it with -OutFile.",
                         AsString ? "AsString" : "AsSecureString");
                 }
-                if (AsString) return text;
+                if (AsString) return new string(text);
                 var secure = new SecureString();
                 foreach (char c in text) secure.AppendChar(c);
                 secure.MakeReadOnly();
@@ -116,6 +125,7 @@ namespace KmsTools.Commands
             }
             finally
             {
+                if (text != null) Array.Clear(text, 0, text.Length);
                 Crypto.SecureBytes.Clear(plaintext);
             }
         }

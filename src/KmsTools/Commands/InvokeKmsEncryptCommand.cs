@@ -60,26 +60,40 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            byte[] fromText = null;
+            byte[] ours = null;
             try
             {
-                Invoke("Encrypt", KeyId, () => new EncryptRequest
+                Invoke("Encrypt", KeyId, () =>
                 {
-                    KeyId = KeyId,
-                    Plaintext = PlaintextString != null ? fromText = Encoding.UTF8.GetBytes(PlaintextString)
-                        : PlaintextSecureString != null ? fromText = Utf8Of(PlaintextSecureString)
-                        : BlobArgument.ToBytes(Plaintext, "Plaintext"),
-                    EncryptionContext = ToEncryptionContext(EncryptionContext),
-                    EncryptionAlgorithm = EncryptionAlgorithm,
-                    GrantTokens = ToList(GrantToken),
-                    DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
+                    byte[] plaintext = PlaintextBytes(out bool copied);
+                    if (copied) ours = plaintext;
+                    return new EncryptRequest
+                    {
+                        KeyId = KeyId,
+                        Plaintext = plaintext,
+                        EncryptionContext = ToEncryptionContext(EncryptionContext),
+                        EncryptionAlgorithm = EncryptionAlgorithm,
+                        GrantTokens = ToList(GrantToken),
+                        DryRun = ToDryRun(DryRun, MyInvocation.BoundParameters),
+                    };
                 }, r => KmsBackend.Encrypt(r, StopToken));
             }
             finally
             {
-                // Our own UTF-8 copy of the text is ours to wipe; a caller's byte[] is theirs.
-                Crypto.SecureBytes.Clear(fromText);
+                // A copy this cmdlet made (of text, a SecureString, a file, byte values, base64) is ours to wipe; a
+                // caller's byte[] is theirs.
+                Crypto.SecureBytes.Clear(ours);
             }
+        }
+
+        /// <summary>The bytes to encrypt, and whether they are a copy this cmdlet made (and so must wipe).</summary>
+        private byte[] PlaintextBytes(out bool copied)
+        {
+            copied = true;
+            if (PlaintextString != null) return Encoding.UTF8.GetBytes(PlaintextString);
+            if (PlaintextSecureString != null) return Utf8Of(PlaintextSecureString);
+            copied = !((Plaintext is PSObject wrapped ? wrapped.BaseObject : Plaintext) is byte[]);
+            return BlobArgument.ToBytes(Plaintext, "Plaintext");
         }
 
         /// <summary>The UTF-8 bytes of a SecureString, through unmanaged memory that is zeroed and freed at once (no string copy).</summary>

@@ -12,13 +12,16 @@ namespace KmsTools.Infrastructure
     {
         protected abstract IEnumerable<string> Values { get; }
 
+        /// <summary>The values to offer for this command line; the whole set unless a subclass narrows it.</summary>
+        protected virtual IEnumerable<string> ValuesFor(IDictionary fakeBoundParameters) => Values;
+
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
             string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
-            return Values
+            return ValuesFor(fakeBoundParameters)
                 .Where(v => v.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-                .Select(v => new CompletionResult(v, v, CompletionResultType.ParameterValue, v));
+                .Select(v => new CompletionResult(v, v, CompletionResultType.ParameterValue, v)).ToList();
         }
     }
 
@@ -46,50 +49,30 @@ namespace KmsTools.Infrastructure
     /// Completes an algorithm from the model's set, narrowed to what the key allows when -KeyId names a key of the
     /// local store (an HMAC_256 key offers HMAC_SHA_256 only); any other key, or none, offers the whole set.
     /// </summary>
-    public abstract class KeyAlgorithmCompleter : IArgumentCompleter
+    public abstract class KeyAlgorithmCompleter : ClosedSetCompleter
     {
-        protected abstract IEnumerable<string> AllValues { get; }
-
         /// <summary>The key's own values of this kind, from its metadata (and what else the command line binds); null when it lists none.</summary>
         protected abstract IEnumerable<string> Allowed(Model.KeyMetadata key, IDictionary fakeBoundParameters);
 
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-            CommandAst commandAst, IDictionary fakeBoundParameters)
+        protected override IEnumerable<string> ValuesFor(IDictionary fakeBoundParameters)
         {
-            string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
-            IEnumerable<string> values = KeyValues(fakeBoundParameters) ?? AllValues;
-            return values
-                .Where(v => v.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-                .Select(v => new CompletionResult(v, v, CompletionResultType.ParameterValue, v)).ToList();
-        }
-
-        private IEnumerable<string> KeyValues(IDictionary fakeBoundParameters)
-        {
-            if (!(fakeBoundParameters?["KeyId"] is string keyId) || keyId.Length == 0) return null;
-            try
-            {
-                using (var backend = new Local.LocalKmsBackend(Local.LocalKmsOptions.Resolve(fakeBoundParameters["Region"] as string)))
-                {
-                    var allowed = Allowed(backend.DescribeKey(new Model.DescribeKeyRequest { KeyId = keyId }).KeyMetadata, fakeBoundParameters)?.ToList();
-                    return allowed != null && allowed.Count > 0 ? allowed : null;
-                }
-            }
-            catch (Exception)
-            {
-                return null; // not a local key, or none: the whole set
-            }
+            if (!(fakeBoundParameters?["KeyId"] is string keyId) || keyId.Length == 0) return Values;
+            // Not a local key, or one that lists none: the whole set.
+            List<string> allowed = StoreCompletion.Read(fakeBoundParameters, backend =>
+                Allowed(backend.DescribeKey(new Model.DescribeKeyRequest { KeyId = keyId }).KeyMetadata, fakeBoundParameters)?.ToList(), null);
+            return allowed != null && allowed.Count > 0 ? allowed : Values;
         }
     }
 
     public sealed class MacAlgorithmCompleter : KeyAlgorithmCompleter
     {
-        protected override IEnumerable<string> AllValues => Model.MacAlgorithmSpec.Values;
+        protected override IEnumerable<string> Values => Model.MacAlgorithmSpec.Values;
         protected override IEnumerable<string> Allowed(Model.KeyMetadata key, IDictionary bound) => key.MacAlgorithms;
     }
 
     public sealed class SigningAlgorithmCompleter : KeyAlgorithmCompleter
     {
-        protected override IEnumerable<string> AllValues => Model.SigningAlgorithmSpec.Values;
+        protected override IEnumerable<string> Values => Model.SigningAlgorithmSpec.Values;
         protected override IEnumerable<string> Allowed(Model.KeyMetadata key, IDictionary bound) => key.SigningAlgorithms;
     }
 
@@ -99,32 +82,25 @@ namespace KmsTools.Infrastructure
     }
 
     /// <summary>
-    /// RAW, DIGEST or EXTERNAL_MU, narrowed to what the key's signing algorithms (or the -SigningAlgorithm given) take:
-    /// ML-DSA takes RAW and EXTERNAL_MU, ED25519_SHA_512 RAW only, the others RAW and DIGEST.
+    /// RAW, DIGEST or EXTERNAL_MU, narrowed to what the key's signing algorithms (or the -SigningAlgorithm given) take,
+    /// by the engine's own rule (Signatures.MessageTypes).
     /// </summary>
     public sealed class MessageTypeCompleter : KeyAlgorithmCompleter
     {
-        protected override IEnumerable<string> AllValues => Model.MessageType.Values;
+        protected override IEnumerable<string> Values => Model.MessageType.Values;
 
         protected override IEnumerable<string> Allowed(Model.KeyMetadata key, IDictionary bound)
         {
             IEnumerable<string> algorithms = bound?["SigningAlgorithm"] is string given ? new[] { given } : key.SigningAlgorithms;
             if (algorithms == null) return null;
-            var types = new List<string>();
-            foreach (string algorithm in algorithms)
-            {
-                string[] taken = algorithm == Model.SigningAlgorithmSpec.ML_DSA_SHAKE_256 ? new[] { Model.MessageType.RAW, Model.MessageType.EXTERNAL_MU }
-                    : algorithm == Model.SigningAlgorithmSpec.ED25519_SHA_512 ? new[] { Model.MessageType.RAW }
-                    : new[] { Model.MessageType.RAW, Model.MessageType.DIGEST };
-                foreach (string type in taken) if (!types.Contains(type)) types.Add(type);
-            }
-            return Model.MessageType.Values.Where(types.Contains);
+            var taken = new HashSet<string>(algorithms.SelectMany(Crypto.Signatures.MessageTypes));
+            return Model.MessageType.Values.Where(taken.Contains);
         }
     }
 
     public sealed class EncryptionAlgorithmCompleter : KeyAlgorithmCompleter
     {
-        protected override IEnumerable<string> AllValues => Model.EncryptionAlgorithmSpec.Values;
+        protected override IEnumerable<string> Values => Model.EncryptionAlgorithmSpec.Values;
         protected override IEnumerable<string> Allowed(Model.KeyMetadata key, IDictionary bound) => key.EncryptionAlgorithms;
     }
 
@@ -199,20 +175,28 @@ namespace KmsTools.Infrastructure
             Func<Local.LocalKmsBackend, string, string, string> tooltip, int maxDescribed)
         {
             string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
-            string region = fakeBoundParameters?["Region"] as string;
+            return Read(fakeBoundParameters, backend =>
+            {
+                var matches = names(backend).Where(n => n.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)).ToList();
+                return matches.Select((n, i) => new CompletionResult(n.Name, n.Name, CompletionResultType.ParameterValue,
+                    i < maxDescribed ? tooltip(backend, n.Name, n.Tip) : n.Name)).ToList();
+            }, new List<CompletionResult>());
+        }
+
+        /// <summary>
+        /// Reads the local store of the region the command line names. Completion must never break the prompt: a store
+        /// that cannot be read, or a key it does not have, gives <paramref name="fallback"/>.
+        /// </summary>
+        public static T Read<T>(IDictionary fakeBoundParameters, Func<Local.LocalKmsBackend, T> read, T fallback)
+        {
             try
             {
-                using (var backend = new Local.LocalKmsBackend(Local.LocalKmsOptions.Resolve(region)))
-                {
-                    var matches = names(backend).Where(n => n.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)).ToList();
-                    return matches.Select((n, i) => new CompletionResult(n.Name, n.Name, CompletionResultType.ParameterValue,
-                        i < maxDescribed ? tooltip(backend, n.Name, n.Tip) : n.Name)).ToList();
-                }
+                using (var backend = new Local.LocalKmsBackend(Local.LocalKmsOptions.Resolve(fakeBoundParameters?["Region"] as string)))
+                    return read(backend);
             }
             catch (Exception)
             {
-                // Completion must never break the prompt: a store that cannot be read offers nothing.
-                return Enumerable.Empty<CompletionResult>();
+                return fallback;
             }
         }
     }
