@@ -19,7 +19,6 @@ namespace KmsTools.Remote
     /// </summary>
     internal sealed class KmsHttpClientFactory : HttpClientFactory
     {
-        internal static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
         private readonly RemoteKmsOptions _options;
         private readonly X509Certificate2Collection _trustedRoots;
 
@@ -40,8 +39,8 @@ namespace KmsTools.Remote
             }
         }
 
-        private TimeSpan ConnectTimeout => _options.ConnectTimeout ?? DefaultTimeout;
-        private TimeSpan ReadTimeout => _options.ReadTimeout ?? DefaultTimeout;
+        private TimeSpan ConnectTimeout => _options.EffectiveConnectTimeout;
+        private TimeSpan ReadTimeout => _options.EffectiveReadTimeout;
 
         public override HttpClient CreateHttpClient(IClientConfig clientConfig)
         {

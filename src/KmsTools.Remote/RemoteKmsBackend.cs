@@ -46,8 +46,8 @@ namespace KmsTools.Remote
             // The SDK for .NET Framework sends through HttpWebRequest: its two timeouts are the whole request's and
             // each read's. It has no per-client TLS or connect hook, and the process-wide ServicePointManager callback
             // would change every other module's connections too, so those options are refused instead.
-            config.Timeout = options.ReadTimeout ?? TimeSpan.FromSeconds(60);
-            config.ReadWriteTimeout = options.ReadTimeout ?? TimeSpan.FromSeconds(60);
+            config.Timeout = options.EffectiveReadTimeout;
+            config.ReadWriteTimeout = options.EffectiveReadTimeout;
             if (options.NoVerifySsl || options.CaBundle != null || options.ConnectTimeout != null)
                 throw new KmsException(KmsErrorCodes.Validation,
                     "-NoVerifySsl, -CaBundle (or AWS_CA_BUNDLE) and -CliConnectTimeout need PowerShell 7: the AWS SDK for .NET Framework that Windows PowerShell runs has no per-client setting for them. Trust the CA in the Windows certificate store instead, or run pwsh.",
@@ -232,7 +232,7 @@ namespace KmsTools.Remote
             {
                 throw ServiceError(operation, e);
             }
-            catch (Exception e) when (e is AmazonClientException || e is HttpRequestException || e is TaskCanceledException || e is OperationCanceledException || e is WebException || e is System.IO.IOException)
+            catch (Exception e) when (e is AmazonClientException || e is HttpRequestException || e is OperationCanceledException || e is WebException || e is System.IO.IOException)
             {
                 throw NetworkError(operation, e);
             }
@@ -264,7 +264,7 @@ namespace KmsTools.Remote
             // EndpointConnectionError, SSLError), then what to do.
             if (Find<ConnectTimeoutException>(e) is ConnectTimeoutException connect)
                 return new KmsException("ConnectTimeoutError", $"Connect timeout on endpoint URL: \"{_endpoint}\" ({operation}: {connect.Message}). Check the endpoint and the network, or raise -CliConnectTimeout.", null, e);
-            if (Find<ReadTimeoutException>(e) != null || Find<TimeoutException>(e) != null || e is TaskCanceledException || e is OperationCanceledException)
+            if (Find<ReadTimeoutException>(e) != null || Find<TimeoutException>(e) != null || e is OperationCanceledException)
             {
                 string how = Find<ReadTimeoutException>(e)?.Message;
                 return new KmsException("ReadTimeoutError", $"Read timeout on endpoint URL: \"{_endpoint}\" ({operation}{(how == null ? string.Empty : ": " + how)}). Check the endpoint, or raise -CliReadTimeout.", null, e);

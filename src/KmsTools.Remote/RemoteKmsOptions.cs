@@ -16,8 +16,14 @@ namespace KmsTools.Remote
         public bool ProfileInConfigFile { get; set; }
         public bool NoVerifySsl { get; set; }
         public string CaBundle { get; set; }
+        /// <summary>The aws CLI's connect and read timeout when none is given.</summary>
+        public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
         public TimeSpan? ReadTimeout { get; set; }
         public TimeSpan? ConnectTimeout { get; set; }
+
+        internal TimeSpan EffectiveReadTimeout => ReadTimeout ?? DefaultTimeout;
+        internal TimeSpan EffectiveConnectTimeout => ConnectTimeout ?? DefaultTimeout;
         public bool NoSignRequest { get; set; }
 
         /// <summary>Receives the request and response traces (-Debug), with every secret blanked.</summary>
