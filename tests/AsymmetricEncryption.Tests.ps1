@@ -8,12 +8,6 @@ BeforeAll {
     $script:Symmetric = New-KmsKey -Description 'symmetric'
     $script:PublicPem = Join-Path $Work 'rsa.pub.pem'
     (Get-KmsPublicKey -KeyId $Rsa.KeyId).PublicKeyPem | Set-Content -Path $PublicPem -NoNewline
-    function Get-Failure([scriptblock] $Command) {
-        $failure = $null
-        try { & $Command } catch { $failure = $_ }
-        $failure | Should -Not -BeNullOrEmpty -Because 'the attempt must fail with a KMS error'
-        return $failure
-    }
 }
 
 AfterAll {

@@ -7,12 +7,6 @@ BeforeAll {
     $null = New-Item -ItemType Directory -Path $Work -Force
     $script:IsUnix = -not $IsWindows
 
-    function Get-Failure([scriptblock] $Command) {
-        $failure = $null
-        try { & $Command } catch { $failure = $_ }
-        $failure | Should -Not -BeNullOrEmpty -Because 'the attempt must fail with a KMS error'
-        return $failure
-    }
 }
 
 AfterAll {

@@ -7,12 +7,6 @@ BeforeAll {
     foreach ($spec in 'ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521') {
         $script:Agreeing[$spec] = New-KmsKey -KeySpec $spec -KeyUsage KEY_AGREEMENT -Description "ecdh $spec"
     }
-    function Get-Failure([scriptblock] $Command) {
-        $failure = $null
-        try { & $Command } catch { $failure = $_ }
-        $failure | Should -Not -BeNullOrEmpty -Because 'the attempt must fail with a KMS error'
-        return $failure
-    }
 }
 
 AfterAll {

@@ -6,12 +6,6 @@ BeforeAll {
         $script:Keys[$spec] = New-KmsKey -KeySpec $spec -KeyUsage GENERATE_VERIFY_MAC -Description "mac $spec"
     }
     $script:Symmetric = New-KmsKey -Description 'not for MACs'
-    function Get-Failure([scriptblock] $Command) {
-        $failure = $null
-        try { & $Command } catch { $failure = $_ }
-        $failure | Should -Not -BeNullOrEmpty -Because 'the attempt must fail with a KMS error'
-        return $failure
-    }
 }
 
 AfterAll {

@@ -12,12 +12,6 @@ BeforeAll {
         $script:SigningKeys[$spec] = New-KmsKey -KeySpec $spec -KeyUsage SIGN_VERIFY -Description "signing $spec"
     }
     $script:Sm2 = New-KmsKey -KeySpec SM2 -KeyUsage SIGN_VERIFY -Region cn-north-1
-    function Get-Failure([scriptblock] $Command) {
-        $failure = $null
-        try { & $Command } catch { $failure = $_ }
-        $failure | Should -Not -BeNullOrEmpty -Because 'the attempt must fail with a KMS error'
-        return $failure
-    }
     function Save-PublicKey($Key, [string] $Region = 'us-east-1') {
         $path = Join-Path $Work "$($Key.KeyId).pub.pem"
         (Get-KmsPublicKey -KeyId $Key.KeyId -Region $Region).PublicKeyPem | Set-Content -Path $path -NoNewline

@@ -62,3 +62,11 @@ function Invoke-WhatIf {
     }
     finally { $shell.Dispose() }
 }
+
+function Get-Failure([scriptblock] $Command) {
+    # The ErrorRecord of an attempt that must fail (run it with -ErrorAction Stop); a test fails if it succeeds.
+    $failure = $null
+    try { & $Command } catch { $failure = $_ }
+    $failure | Should -Not -BeNullOrEmpty -Because 'the attempt must fail with a KMS error'
+    return $failure
+}

@@ -105,4 +105,29 @@ namespace KmsTools.Commands
         internal byte[] MessageBytes(string messageString) =>
             messageString != null ? Encoding.UTF8.GetBytes(messageString) : BlobArgument.ToBytes(Message, "Message");
     }
+
+    /// <summary>The parameters Invoke-KmsSigning and Test-KmsSignature share beyond the message's: how it is signed.</summary>
+    public abstract class KmsSignatureCmdlet : KmsMessageCmdlet
+    {
+        /// <summary>RAW (the default: the message itself), DIGEST (its hash) or EXTERNAL_MU (ML-DSA).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(MessageTypeCompleter))]
+        public string MessageType { get; set; }
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = BytesSet)]
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = TextSet)]
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
+        [ArgumentCompleter(typeof(SigningAlgorithmCompleter))]
+        public string SigningAlgorithm { get; set; }
+    }
+
+    /// <summary>The parameter New-KmsMac and Test-KmsMac share beyond the message's: the MAC algorithm.</summary>
+    public abstract class KmsMacCmdlet : KmsMessageCmdlet
+    {
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = BytesSet)]
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = TextSet)]
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
+        [ArgumentCompleter(typeof(MacAlgorithmCompleter))]
+        public string MacAlgorithm { get; set; }
+    }
 }

@@ -9,23 +9,12 @@ namespace KmsTools.Commands
     /// <summary>Sign: a digital signature of a message (up to 4096 bytes) or of its digest, with an asymmetric SIGN_VERIFY key.</summary>
     [Cmdlet(VerbsLifecycle.Invoke, "KmsSigning")]
     [OutputType(typeof(SignResponse))]
-    public sealed class InvokeKmsSigningCommand : KmsMessageCmdlet
+    public sealed class InvokeKmsSigningCommand : KmsSignatureCmdlet
     {
         /// <summary>The message as text, signed as its UTF-8 bytes.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = TextSet)]
         [AllowEmptyString]
         public string MessageString { get; set; }
-
-        /// <summary>RAW (the default: the message itself), DIGEST (its hash) or EXTERNAL_MU (ML-DSA).</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(MessageTypeCompleter))]
-        public string MessageType { get; set; }
-
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = BytesSet)]
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = TextSet)]
-        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
-        [ArgumentCompleter(typeof(SigningAlgorithmCompleter))]
-        public string SigningAlgorithm { get; set; }
 
         protected override void ProcessRecord() =>
             Invoke("Sign", KeyId, () => new SignRequest

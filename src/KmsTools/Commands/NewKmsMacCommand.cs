@@ -9,18 +9,12 @@ namespace KmsTools.Commands
     /// <summary>GenerateMac: an HMAC of a message (up to 4096 bytes) with an HMAC KMS key.</summary>
     [Cmdlet(VerbsCommon.New, "KmsMac")]
     [OutputType(typeof(GenerateMacResponse))]
-    public sealed class NewKmsMacCommand : KmsMessageCmdlet
+    public sealed class NewKmsMacCommand : KmsMacCmdlet
     {
         /// <summary>The message as text, MACed as its UTF-8 bytes.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = TextSet)]
         [AllowEmptyString]
         public string MessageString { get; set; }
-
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = BytesSet)]
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = TextSet)]
-        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
-        [ArgumentCompleter(typeof(MacAlgorithmCompleter))]
-        public string MacAlgorithm { get; set; }
 
         protected override void ProcessRecord() =>
             Invoke("GenerateMac", KeyId, () => new GenerateMacRequest

@@ -12,7 +12,7 @@ namespace KmsTools.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "KmsMac", DefaultParameterSetName = BytesSet)]
     [OutputType(typeof(VerifyMacResponse))]
-    public sealed class TestKmsMacCommand : KmsMessageCmdlet
+    public sealed class TestKmsMacCommand : KmsMacCmdlet
     {
         /// <summary>The message as text, checked as its UTF-8 bytes.</summary>
         [Parameter(Mandatory = true, ParameterSetName = TextSet)]
@@ -25,12 +25,6 @@ namespace KmsTools.Commands
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyCollection]
         public object Mac { get; set; }
-
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = BytesSet)]
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = TextSet)]
-        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
-        [ArgumentCompleter(typeof(MacAlgorithmCompleter))]
-        public string MacAlgorithm { get; set; }
 
         protected override void ProcessRecord() =>
             Invoke("VerifyMac", KeyId, () => new VerifyMacRequest

@@ -12,16 +12,12 @@ namespace KmsTools.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "KmsSignature", DefaultParameterSetName = BytesSet)]
     [OutputType(typeof(VerifyResponse))]
-    public sealed class TestKmsSignatureCommand : KmsMessageCmdlet
+    public sealed class TestKmsSignatureCommand : KmsSignatureCmdlet
     {
         /// <summary>The message as text, checked as its UTF-8 bytes.</summary>
         [Parameter(Mandatory = true, ParameterSetName = TextSet)]
         [AllowEmptyString]
         public string MessageString { get; set; }
-
-        [Parameter]
-        [ArgumentCompleter(typeof(MessageTypeCompleter))]
-        public string MessageType { get; set; }
 
         /// <summary>The signature: a byte[], a file, or its base64 string (the SignatureBase64 of Invoke-KmsSigning's result).</summary>
         [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true, ParameterSetName = BytesSet)]
@@ -29,12 +25,6 @@ namespace KmsTools.Commands
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
         [AllowEmptyCollection]
         public object Signature { get; set; }
-
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = BytesSet)]
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = TextSet)]
-        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = CliInputJsonSet)]
-        [ArgumentCompleter(typeof(SigningAlgorithmCompleter))]
-        public string SigningAlgorithm { get; set; }
 
         protected override void ProcessRecord() =>
             Invoke("Verify", KeyId, () => new VerifyRequest
