@@ -10,12 +10,13 @@ $config = New-PesterConfiguration
 $config.Run.Path = $TestsPath
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Normal'
-$config.TestResult.Enabled = $true
-$config.TestResult.OutputFormat = 'NUnitXml'
-$config.TestResult.OutputPath = Join-Path $ResultDirectory 'pester.xml'
 $result = Invoke-Pester -Configuration $config
+# The counts first, the report after: a failure message with a control character (a child process's coloured error
+# text) makes the NUnit writer throw, and that must not cost the run its counts.
 [pscustomobject]@{
     Passed = $result.PassedCount
     Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
     Skipped = $result.SkippedCount
 } | ConvertTo-Json | Set-Content -Path (Join-Path $ResultDirectory 'pester-summary.json')
+try { Export-NUnitReport -Result $result -Path (Join-Path $ResultDirectory 'pester.xml') }
+catch { Write-Warning "pester.xml was not written: $($_.Exception.Message)" }
