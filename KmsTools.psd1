@@ -5,7 +5,7 @@
     GUID                 = '5f1d0b7e-8a8c-4a0e-9a43-2f6d3c1e7b42'
     Author               = 'KmsTools contributors'
     Copyright            = '(c) KmsTools contributors. MIT License.'
-    Description          = 'KMS data keys from PowerShell: New-KmsDataKeyPairWithoutPlaintext and the related KMS operations, on an embedded local KMS engine with a durable key store, or on a remote KMS endpoint.'
+    Description          = 'KMS data keys from PowerShell: New-KmsDataKeyPairWithoutPlaintext and the related KMS operations, on an embedded local KMS engine with a durable key store, or on a remote KMS endpoint; and Start-KmsServer, which serves the local engine over the KMS wire protocol to the aws CLI and the AWS SDKs.'
     PowerShellVersion    = '5.1'
     TypesToProcess       = @('KmsTools.types.ps1xml')
     FormatsToProcess     = @('KmsTools.format.ps1xml')
@@ -25,6 +25,9 @@
         'Update-KmsAlias'
         'Remove-KmsAlias'
         'Update-KmsKeyDescription'
+        'Start-KmsServer'
+        'Get-KmsServer'
+        'Stop-KmsServer'
         'Enable-KmsKey'
         'Disable-KmsKey'
         'Request-KmsKeyDeletion'

@@ -7,7 +7,9 @@ param(
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -MinimumVersion 5.7.1
 $config = New-PesterConfiguration
-$config.Run.Path = $TestsPath
+# Every file once; the data-key suites a second time through Start-KmsServer (the same tests, both ways).
+$config.Run.Container = @(New-PesterContainer -Path $TestsPath) +
+    @('DataKeys.Tests.ps1', 'NewKmsDataKeyPairWithoutPlaintext.Tests.ps1' | ForEach-Object { New-PesterContainer -Path (Join-Path $TestsPath $_) -Data @{ Through = 'Server' } })
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Normal'
 $result = Invoke-Pester -Configuration $config

@@ -43,6 +43,7 @@ $operations = [ordered]@{
     'New-KmsMac' = 'GenerateMac'; 'Test-KmsMac' = 'VerifyMac'; 'Invoke-KmsSigning' = 'Sign'; 'Test-KmsSignature' = 'Verify'
     'Get-KmsSharedSecret' = 'DeriveSharedSecret'
 }
+$handWritten = $texts.NotKmsOperations
 $cmdletOf = @{}
 foreach ($entry in $operations.GetEnumerator()) { if (-not $cmdletOf.ContainsKey($entry.Value)) { $cmdletOf[$entry.Value] = $entry.Key } }
 $cmdletOf['ListKeys'] = 'Get-KmsKey'
@@ -170,6 +171,8 @@ foreach ($command in $moduleCommands) {
     $exists = Test-Path $path
     if ($exists -and -not $Refresh) { Write-Host "kept $path (pass -Refresh to update it)"; continue }
     $operation = $operations[$command.Name]
+    # The server's cmdlets are no KMS operation: their docs are written by hand (Help.Tests.ps1 checks them against the code).
+    if (-not $operation -and $command.Name -in $handWritten) { if (-not $exists) { throw "Write docs/$($command.Name).md by hand." }; continue }
     if (-not $operation) { throw "$($command.Name) has no KMS operation in this script's table: add it." }
     $cli = ($operation -creplace '(?<=[a-z])(?=[A-Z])', '-').ToLowerInvariant()
     $authored = if ($exists) { Read-AuthoredParts $path } else { $null }
@@ -274,3 +277,16 @@ foreach ($command in $moduleCommands) {
     Set-Content -Path $path -Value $md.ToString().TrimEnd() -Encoding utf8NoBOM
     Write-Host "wrote $path"
 }
+
+# The module page (platyPS's module file): every cmdlet with its synopsis, from the docs just written, so that it
+# cannot fall behind the module (tests/Help.Tests.ps1 checks it lists each one).
+$modulePage = Join-Path $Docs 'KmsTools.md'
+$page = [System.Collections.Generic.List[string]]::new()
+$page.AddRange([string[]]@('---', 'Module Name: KmsTools', "Module Guid: $($manifest.GUID)", 'Download Help Link:', "Help Version: $($manifest.ModuleVersion)", 'Locale: en-US', '---', '',
+    '# KmsTools Module', '## Description', "$($manifest.Description) See about_KmsTools.", '', '## KmsTools Cmdlets'))
+foreach ($command in Get-Command -Module KmsTools | Sort-Object Name) {
+    $synopsis = (Get-Content (Join-Path $Docs "$($command.Name).md") | Select-String -Pattern '^## SYNOPSIS' -Context 0, 1).Context.PostContext[0]
+    $page.AddRange([string[]]@("### [$($command.Name)]($($command.Name).md)", $synopsis, ''))
+}
+Set-Content -Path $modulePage -Value (($page -join "`n").TrimEnd()) -Encoding utf8NoBOM
+Write-Host "wrote $modulePage"

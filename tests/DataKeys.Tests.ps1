@@ -1,3 +1,6 @@
+# Run twice by build/Invoke-PesterSuite.ps1: on the local engine, and -Through Server, every cmdlet through Start-KmsServer.
+param([ValidateSet('Local', 'Server')] [string] $Through = 'Local')
+
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSetup.ps1')
     $script:Key = New-KmsKey -Description 'data keys'
@@ -32,6 +35,7 @@ BeforeAll {
 }
 
 AfterAll {
+    Stop-TestServer
     Remove-Item $script:StoreHome -Recurse -Force -ErrorAction SilentlyContinue
 }
 

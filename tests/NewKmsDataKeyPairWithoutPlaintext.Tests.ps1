@@ -1,3 +1,6 @@
+# Run twice by build/Invoke-PesterSuite.ps1: on the local engine, and -Through Server, every cmdlet through Start-KmsServer.
+param([ValidateSet('Local', 'Server')] [string] $Through = 'Local')
+
 BeforeDiscovery {
     # Discovery decides what is skipped, before BeforeAll runs.
     $script:HasOpenSsl = [bool](Get-Command openssl -CommandType Application -ErrorAction SilentlyContinue)
@@ -23,6 +26,7 @@ BeforeAll {
 }
 
 AfterAll {
+    Stop-TestServer
     Remove-Item $script:StoreHome -Recurse -Force -ErrorAction SilentlyContinue
 }
 
@@ -353,7 +357,7 @@ Describe 'Secrets stay out of streams' {
         $isResult = { $_.PSObject.TypeNames[0] -eq 'KmsTools.Model.DecryptResponse' }
         $decrypted = $streams | Where-Object $isResult
         $messages = ($streams | Where-Object { -not (& $isResult) } | ForEach-Object { "$_" }) -join "`n"
-        $messages | Should -Match 'local KMS engine'
+        $messages | Should -Match $(if ($Through -eq 'Server') { 'remote KMS endpoint http://127\.0\.0\.1:\d+' } else { 'local KMS engine' }) -Because 'the trace says where requests go'
         $messages | Should -Not -Match ([regex]::Escape([Convert]::ToBase64String($decrypted.Plaintext).Substring(0, 12)))
     }
 }

@@ -8,6 +8,25 @@ Import-Module $script:ModuleManifest -Force
 $script:OpenSsl = (Get-Command openssl -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
 $script:KeysFolder = Join-Path $script:StoreHome 'store-v1/111122223333/us-east-1/keys'
 
+# A file run with -Through Server (build/Invoke-PesterSuite.ps1 runs the data-key suites both ways): every cmdlet in it
+# reaches this file's store over the KMS wire protocol, through the remote backend and Start-KmsServer.
+$global:PSDefaultParameterValues.Remove('*-Kms*:EndpointUrl')
+$script:TestServer = $null
+if ((Get-Variable Through -ValueOnly -ErrorAction SilentlyContinue) -eq 'Server') {
+    $script:TestServer = Start-KmsServer -PassThru
+    $script:SavedAwsCredentials = $env:AWS_ACCESS_KEY_ID, $env:AWS_SECRET_ACCESS_KEY
+    $env:AWS_ACCESS_KEY_ID = 'test'; $env:AWS_SECRET_ACCESS_KEY = 'test'
+    $global:PSDefaultParameterValues['*-Kms*:EndpointUrl'] = $script:TestServer.Url
+}
+
+function Stop-TestServer {
+    if (-not $script:TestServer) { return }
+    $script:TestServer | Stop-KmsServer
+    $global:PSDefaultParameterValues.Remove('*-Kms*:EndpointUrl')
+    $env:AWS_ACCESS_KEY_ID, $env:AWS_SECRET_ACCESS_KEY = $script:SavedAwsCredentials
+    $script:TestServer = $null
+}
+
 function Set-TestKeyState {
     # The lifecycle cmdlets (Disable-KmsKey, ...) come later; until then tests set a state in the store's own file.
     param([string] $KeyId, [string] $State)

@@ -18,6 +18,10 @@ namespace KmsTools.Bench
             string work = Path.Combine(Path.GetTempPath(), "kmstools-bench-" + Guid.NewGuid().ToString("N"));
             try
             {
+                Console.Error.WriteLine("The KMS server under load, against moto_server");
+                Write(results, "server", ServerBenchmark.Run(work, quick, out List<Dictionary<string, object>> serverTargets));
+                Write(results, "server-targets", serverTargets);
+                if (args.Contains("--server-only")) return 0;
                 Console.Error.WriteLine("Sign and Verify: raw primitive against the engine");
                 Write(results, "signatures", SignatureBenchmark.Run(work, quick));
                 if (args.Contains("--signatures-only")) return 0;

@@ -45,25 +45,37 @@ namespace KmsTools.Cli
 
         public static IReadOnlyDictionary<string, string> Read(string profile)
         {
-            string path = FilePath("AWS_CONFIG_FILE", "config");
-            var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            if (!File.Exists(path)) return settings;
             string wanted = profile == null || profile == "default" ? "default" : "profile " + profile;
-            string section = null;
+            return ReadSections(FilePath("AWS_CONFIG_FILE", "config")).TryGetValue(wanted, out Dictionary<string, string> settings)
+                ? settings
+                : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        }
+
+        /// <summary>
+        /// Every section of an AWS INI file (config or credentials) with its settings, as botocore reads them:
+        /// # and ; start comments, indented lines belong to a nested setting and are skipped. A missing file is empty.
+        /// </summary>
+        public static Dictionary<string, Dictionary<string, string>> ReadSections(string path)
+        {
+            var sections = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+            if (!File.Exists(path)) return sections;
+            Dictionary<string, string> current = null;
             foreach (string raw in File.ReadAllLines(path))
             {
                 string line = raw.Trim();
                 if (line.Length == 0 || line[0] == '#' || line[0] == ';') continue;
                 if (line[0] == '[' && line[line.Length - 1] == ']')
                 {
-                    section = line.Substring(1, line.Length - 2).Trim();
+                    string name = line.Substring(1, line.Length - 2).Trim();
+                    if (!sections.TryGetValue(name, out current))
+                        sections[name] = current = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
                     continue;
                 }
                 int equals = line.IndexOf('=');
-                if (equals > 0 && string.Equals(section, wanted, StringComparison.Ordinal) && !char.IsWhiteSpace(raw[0]))
-                    settings[line.Substring(0, equals).Trim()] = line.Substring(equals + 1).Trim();
+                if (equals > 0 && current != null && !char.IsWhiteSpace(raw[0]))
+                    current[line.Substring(0, equals).Trim()] = line.Substring(equals + 1).Trim();
             }
-            return settings;
+            return sections;
         }
     }
 }

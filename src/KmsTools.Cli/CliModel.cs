@@ -57,6 +57,28 @@ namespace KmsTools.Cli
             return document.ToObject<TRequest>(JsonSerializer.Create(new JsonSerializerSettings { DateParseHandling = DateParseHandling.None }));
         }
 
+        /// <summary>
+        /// Reads a request body of the KMS wire protocol (AWS JSON 1.1) into the operation's request type. As AWS KMS
+        /// does, members it does not know are ignored; a body that is not a JSON object, or a member of the wrong type
+        /// (blobs are base64 strings), is a SerializationException listing every problem. An empty body is {}.
+        /// </summary>
+        public static object ReadWireRequest(string operation, string json, Type requestType)
+        {
+            if (string.IsNullOrWhiteSpace(json)) json = "{}";
+            JObject document = StrictJson.ParseObject(json, why =>
+                new KmsException(KmsErrorCodes.Serialization, $"The request body is not a JSON object: {why}."));
+            var problems = new List<string>();
+            Check(document, (string)Operation(operation)["input"], "", problems, wire: true);
+            if (problems.Count > 0)
+                throw new KmsException(KmsErrorCodes.Serialization, string.Join("; ", problems));
+            return document.ToObject(requestType, WireReader);
+        }
+
+        private static readonly JsonSerializer WireReader = JsonSerializer.Create(new JsonSerializerSettings { DateParseHandling = DateParseHandling.None });
+
+        /// <summary>True when <paramref name="operation"/> is a KMS operation of the API model.</summary>
+        public static bool IsOperation(string operation) => Model.Value["operations"][operation] is JObject;
+
         /// <summary>Members given on the command line (non-null) override those of the input document, as in the CLI.</summary>
         public static TRequest Merge<TRequest>(TRequest fromDocument, TRequest fromCommandLine) where TRequest : class
         {
@@ -125,7 +147,7 @@ namespace KmsTools.Cli
             }
         }
 
-        private static void Check(JToken value, string shapeName, string path, List<string> problems)
+        private static void Check(JToken value, string shapeName, string path, List<string> problems, bool wire = false)
         {
             JObject shape = Shape(shapeName);
             string type = (string)shape["type"];
@@ -140,18 +162,20 @@ namespace KmsTools.Cli
                     foreach (JProperty member in structure.Properties())
                     {
                         if (members[member.Name] == null)
-                            problems.Add($"Unknown parameter in {name}: \"{member.Name}\", must be one of: {string.Join(", ", members.Properties().Select(p => p.Name))}");
+                        {
+                            if (!wire) problems.Add($"Unknown parameter in {name}: \"{member.Name}\", must be one of: {string.Join(", ", members.Properties().Select(p => p.Name))}");
+                        }
                         else
-                            Check(member.Value, (string)members[member.Name], path.Length == 0 ? member.Name : path + "." + member.Name, problems);
+                            Check(member.Value, (string)members[member.Name], path.Length == 0 ? member.Name : path + "." + member.Name, problems, wire);
                     }
                     return;
                 case "list":
                     if (!(value is JArray list)) { problems.Add(InvalidType("list")); return; }
-                    for (int i = 0; i < list.Count; i++) Check(list[i], (string)shape["member"], $"{name}[{i}]", problems);
+                    for (int i = 0; i < list.Count; i++) Check(list[i], (string)shape["member"], $"{name}[{i}]", problems, wire);
                     return;
                 case "map":
                     if (!(value is JObject map)) { problems.Add(InvalidType("object")); return; }
-                    foreach (JProperty entry in map.Properties()) Check(entry.Value, (string)shape["value"], $"{name}.{entry.Name}", problems);
+                    foreach (JProperty entry in map.Properties()) Check(entry.Value, (string)shape["value"], $"{name}.{entry.Name}", problems, wire);
                     return;
                 case "string":
                     if (value.Type != JTokenType.String) problems.Add(InvalidType("string"));
@@ -171,7 +195,7 @@ namespace KmsTools.Cli
                 case "blob":
                     if (value.Type != JTokenType.String) { problems.Add(InvalidType("base64 string")); return; }
                     try { Convert.FromBase64String((string)value); }
-                    catch (FormatException) { problems.Add($"Invalid base64 for parameter {name}: blobs in -CliInputJson are base64 strings"); }
+                    catch (FormatException) { problems.Add($"Invalid base64 for parameter {name}: blobs {(wire ? "on the wire" : "in -CliInputJson")} are base64 strings"); }
                     return;
             }
         }

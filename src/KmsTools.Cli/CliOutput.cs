@@ -22,6 +22,9 @@ namespace KmsTools.Cli
         /// <summary>The response's wire form; [JsonIgnore] views (Base64, PEM, EncryptionContext echoes) are left out.</summary>
         public static JToken ToJson(object response) => response == null ? JValue.CreateNull() : JToken.FromObject(response, Serializer);
 
+        /// <summary>The response's wire form written straight to <paramref name="writer"/> (what <see cref="ToJson"/> builds, without the tree).</summary>
+        public static void WriteJson(object response, JsonWriter writer) => Serializer.Serialize(writer, response);
+
         public static JToken Query(JToken document, string expression)
         {
             try

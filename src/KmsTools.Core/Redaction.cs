@@ -16,6 +16,15 @@ namespace KmsTools
 
         public static bool IsSecret(string member) => SecretMembers.Contains(member);
 
+        /// <summary>Zeroes the secret byte[] members of a request or response (a plaintext, a private key, a shared secret) once it has been used.</summary>
+        public static void ClearSecrets(object value)
+        {
+            if (value == null) return;
+            foreach (string name in SecretMembers)
+                if (value.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance)?.GetValue(value) is byte[] secret)
+                    Array.Clear(secret, 0, secret.Length);
+        }
+
         /// <summary>A value as an error message shows it: at most <paramref name="max"/> characters, then how long it was.</summary>
         public static string Shorten(string text, int max = 64) =>
             text == null ? "null" : text.Length <= max ? text : text.Substring(0, max) + $"... ({text.Length} characters)";

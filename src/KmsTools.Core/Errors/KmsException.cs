@@ -46,6 +46,10 @@ namespace KmsTools
         public const string LimitExceeded = "LimitExceededException";
         public const string NotFound = "NotFoundException";
         public const string Tag = "TagException";
+        /// <summary>The wire protocol's error for a body that is not the operation's JSON (AWS's framework sends it).</summary>
+        public const string Serialization = "SerializationException";
+        /// <summary>The wire protocol's error for an X-Amz-Target that names no KMS operation.</summary>
+        public const string UnknownOperation = "UnknownOperationException";
         public const string UnsupportedOperation = "UnsupportedOperationException";
         public const string Validation = "ValidationException";
     }

@@ -1,0 +1,244 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using KmsTools.Server;
+using Newtonsoft.Json.Linq;
+using Xunit;
+
+namespace KmsTools.Tests
+{
+    /// <summary>
+    /// The server over real sockets, byte by byte as a client sends them: what it answers to requests no SDK would
+    /// send (and that an attacker or a broken client would), and that it goes on serving after each of them.
+    /// </summary>
+    public sealed class KmsServerTests : IDisposable
+    {
+        private readonly string _home = Path.Combine(Path.GetTempPath(), "kmstools-server-" + Guid.NewGuid().ToString("N"));
+        private readonly KmsServer _server;
+
+        public KmsServerTests()
+        {
+            _server = new KmsServer(new KmsServerOptions
+            {
+                Home = _home,
+                Region = "us-east-1",
+                Limits = new KmsServerLimits
+                {
+                    HeaderTimeout = TimeSpan.FromMilliseconds(400), BodyTimeout = TimeSpan.FromMilliseconds(400),
+                    IdleTimeout = TimeSpan.FromSeconds(2), MaxBodyBytes = 64 * 1024,
+                },
+            });
+            _server.Start();
+        }
+
+        public void Dispose()
+        {
+            _server.Dispose();
+            try { Directory.Delete(_home, recursive: true); } catch (IOException) { }
+        }
+
+        [Fact]
+        public void AnswersAnOperationWithItsJsonAndARequestId()
+        {
+            Response created = Send(Request("CreateKey", "{\"Description\":\"wire\"}"));
+            Assert.Equal(200, created.Status);
+            Assert.Equal("application/x-amz-json-1.1", created.Headers["Content-Type"]);
+            Assert.Matches("^[0-9a-f-]{36}$", created.Headers["x-amzn-RequestId"]);
+            JObject metadata = (JObject)JObject.Parse(created.Body)["KeyMetadata"];
+            Assert.Equal("wire", (string)metadata["Description"]);
+            Assert.Equal(JTokenType.Float, metadata["CreationDate"].Type); // epoch seconds, as AWS sends them
+
+            Response random = Send(Request("GenerateRandom", "{\"NumberOfBytes\":16}"));
+            Assert.Equal(16, Convert.FromBase64String((string)JObject.Parse(random.Body)["Plaintext"]).Length);
+        }
+
+        [Fact]
+        public void KmsErrorsAre400WithTheErrorNameInType()
+        {
+            Response missing = Send(Request("DescribeKey", "{\"KeyId\":\"alias/none\"}"));
+            Assert.Equal(400, missing.Status);
+            JObject error = JObject.Parse(missing.Body);
+            Assert.Equal("NotFoundException", (string)error["__type"]);
+            Assert.Equal("Alias arn:aws:kms:us-east-1:111122223333:alias/none is not found.", (string)error["message"]);
+        }
+
+        [Theory]
+        [InlineData("{\"KeyId\":", "SerializationException", "not a JSON object")]
+        [InlineData("[1,2]", "SerializationException", "a JSON object (starting with '{') is expected")]
+        [InlineData("{\"KeyId\":7}", "SerializationException", "Invalid type for parameter KeyId")]
+        [InlineData("{\"KeyId\":\"alias/none\",\"NoSuchMember\":1}", "NotFoundException", "alias/none is not found")]
+        public void ABodyThatIsNotTheOperationsJsonIsNamedAndUnknownMembersAreIgnored(string body, string type, string message)
+        {
+            Response answer = Send(Request("DescribeKey", body));
+            Assert.Equal(400, answer.Status);
+            Assert.Equal(type, (string)JObject.Parse(answer.Body)["__type"]);
+            Assert.Contains(message, (string)JObject.Parse(answer.Body)["message"]);
+        }
+
+        [Fact]
+        public void TargetsAndContentTypesThatNameNoOperationAreClear400s()
+        {
+            Assert.Equal("UnknownOperationException", Type(Send(Request("NoSuchOperation", "{}"))));
+            Assert.Equal("UnknownOperationException", Type(Send("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 2\r\n\r\n{}")));
+            Response grants = Send(Request("ListGrants", "{\"KeyId\":\"alias/x\"}"));
+            Assert.Equal("UnsupportedOperationException", Type(grants));
+            Assert.Contains("ListGrants", (string)JObject.Parse(grants.Body)["message"]);
+            Assert.Equal("SerializationException", Type(Send(Request("ListKeys", "{}", contentType: "text/plain"))));
+            Assert.Equal(405, Send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").Status);
+            Assert.Equal(404, Send("POST /other HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").Status);
+        }
+
+        [Fact]
+        public void OversizedChunkedAndMalformedRequestsAreRefusedAndTheConnectionClosed()
+        {
+            Assert.Equal(413, Send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\n").Status);
+            Assert.Equal(411, Send("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n").Status);
+            Assert.Equal(400, Send("NONSENSE\r\n\r\n").Status);
+            Assert.Equal(400, Send("POST / HTTP/1.1\r\nno colon here\r\n\r\n").Status);
+            Assert.Equal(431, Send("POST / HTTP/1.1\r\nX-Big: " + new string('a', 20000) + "\r\n\r\n").Status);
+            Assert.Equal(200, Send(Request("ListKeys", "{}")).Status);
+        }
+
+        [Fact]
+        public void AClientThatSendsSlowlyOrNeverFinishesIsTimedOutAndTheServerGoesOn()
+        {
+            using (var client = Connect())
+            {
+                NetworkStream stream = client.GetStream();
+                byte[] partial = Encoding.ASCII.GetBytes("POST / HTTP/1.1\r\nHost: x\r\n");
+                stream.Write(partial, 0, partial.Length);
+                Response timedOut = Read(stream);
+                Assert.Equal(408, timedOut.Status);
+            }
+            using (var client = Connect())
+            {
+                NetworkStream stream = client.GetStream();
+                string head = "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: TrentService.ListKeys\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 100\r\n\r\n{";
+                byte[] bytes = Encoding.ASCII.GetBytes(head);
+                stream.Write(bytes, 0, bytes.Length);
+                Assert.Equal(408, Read(stream).Status);
+            }
+            Assert.Equal(200, Send(Request("ListKeys", "{}")).Status);
+        }
+
+        [Fact]
+        public void KeepsAConnectionAliveAcrossRequestsAndAnswersExpectContinue()
+        {
+            using (var client = Connect())
+            {
+                NetworkStream stream = client.GetStream();
+                for (int i = 0; i < 3; i++)
+                {
+                    Write(stream, Request("GenerateRandom", "{\"NumberOfBytes\":8}"));
+                    Assert.Equal(200, Read(stream).Status);
+                }
+                Write(stream, "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: TrentService.ListKeys\r\nContent-Type: application/x-amz-json-1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+                Assert.Equal(100, Read(stream, bodyExpected: false).Status);
+                Write(stream, "{}");
+                Assert.Equal(200, Read(stream).Status);
+            }
+            Assert.True(_server.RequestCount >= 4);
+        }
+
+        [Fact]
+        public void TheRegionOfTheCredentialScopePicksTheKeysRegion()
+        {
+            string auth = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261201/eu-west-2/kms/aws4_request, SignedHeaders=host, Signature=00";
+            Response created = Send(Request("CreateKey", "{}", authorization: auth));
+            Assert.StartsWith("arn:aws:kms:eu-west-2:", (string)JObject.Parse(created.Body)["KeyMetadata"]["Arn"]);
+            Assert.Equal("eu-west-2", KmsProtocolRegion("AWS4-HMAC-SHA256 Credential=A/20261201/eu-west-2/kms/aws4_request, SignedHeaders=host"));
+            Assert.Null(KmsProtocolRegion("Bearer x"));
+        }
+
+        [Fact]
+        public async Task StopAnswersTheRequestInProgressThenRefusesConnections()
+        {
+            string keyId = (string)JObject.Parse(Send(Request("CreateKey", "{}")).Body)["KeyMetadata"]["KeyId"];
+            Task<Response> slow = Task.Run(() => Send(Request("GenerateDataKeyPair", "{\"KeyId\":\"" + keyId + "\",\"KeyPairSpec\":\"RSA_4096\"}")));
+            SpinWait.SpinUntil(() => _server.ActiveRequests == 1, TimeSpan.FromSeconds(10));
+            Assert.Equal(1, _server.ActiveRequests);
+            _server.Stop();
+            Response answered = await slow;
+            Assert.Equal(200, answered.Status);
+            Assert.Equal("RSA_4096", (string)JObject.Parse(answered.Body)["KeyPairSpec"]);
+            Assert.ThrowsAny<SocketException>(() => Connect());
+        }
+
+        private static string KmsProtocolRegion(string authorization) => KmsProtocol.RegionOf(authorization);
+
+        private static string Type(Response response) => (string)JObject.Parse(response.Body)["__type"];
+
+        private static string Request(string operation, string body, string contentType = "application/x-amz-json-1.1", string authorization = null) =>
+            "POST / HTTP/1.1\r\nHost: localhost\r\n" +
+            $"X-Amz-Target: TrentService.{operation}\r\nContent-Type: {contentType}\r\n" +
+            (authorization == null ? string.Empty : $"Authorization: {authorization}\r\n") +
+            $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}";
+
+        private TcpClient Connect()
+        {
+            var client = new TcpClient();
+            client.Connect("127.0.0.1", _server.Port);
+            client.ReceiveTimeout = 20000;
+            return client;
+        }
+
+        private Response Send(string request)
+        {
+            using (TcpClient client = Connect())
+            {
+                NetworkStream stream = client.GetStream();
+                Write(stream, request);
+                return Read(stream);
+            }
+        }
+
+        private static void Write(Stream stream, string text)
+        {
+            byte[] bytes = Encoding.UTF8.GetBytes(text);
+            try { stream.Write(bytes, 0, bytes.Length); }
+            catch (IOException) { } // the server may close early on a refused request; its answer is still there to read
+        }
+
+        /// <summary>One response: status line, headers, and a body of Content-Length bytes.</summary>
+        private static Response Read(Stream stream, bool bodyExpected = true)
+        {
+            var head = new List<byte>();
+            while (head.Count < 4 || head[head.Count - 4] != '\r' || head[head.Count - 3] != '\n' || head[head.Count - 2] != '\r' || head[head.Count - 1] != '\n')
+            {
+                int b = stream.ReadByte();
+                if (b < 0) throw new IOException("The server closed the connection without an answer.");
+                head.Add((byte)b);
+            }
+            string[] lines = Encoding.ASCII.GetString(head.ToArray()).Split(new[] { "\r\n" }, StringSplitOptions.RemoveEmptyEntries);
+            var headers = lines.Skip(1).Select(l => l.Split(new[] { ':' }, 2)).ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
+            int length = bodyExpected && headers.TryGetValue("Content-Length", out string value) ? int.Parse(value) : 0;
+            byte[] body = new byte[length];
+            for (int read = 0; read < length;)
+            {
+                int n = stream.Read(body, read, length - read);
+                if (n == 0) throw new IOException("The body ended early.");
+                read += n;
+            }
+            return new Response(int.Parse(lines[0].Split(' ')[1]), headers, Encoding.UTF8.GetString(body));
+        }
+
+        private sealed class Response
+        {
+            public Response(int status, Dictionary<string, string> headers, string body)
+            {
+                Status = status;
+                Headers = headers;
+                Body = body;
+            }
+
+            public int Status { get; }
+            public Dictionary<string, string> Headers { get; }
+            public string Body { get; }
+        }
+    }
+}
