@@ -28,6 +28,7 @@
         'Start-KmsServer'
         'Get-KmsServer'
         'Stop-KmsServer'
+        'Import-KmsKeyStoreSeed'
         'Enable-KmsKey'
         'Disable-KmsKey'
         'Request-KmsKeyDeletion'

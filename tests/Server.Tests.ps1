@@ -54,6 +54,15 @@ Describe 'Start-KmsServer, Get-KmsServer and Stop-KmsServer' {
         @(Get-KmsServer).Count | Should -Be 1
     }
 
+    It 'listens beyond loopback only with -AllowRemoteAccess, and then warns' {
+        $open = Start-KmsServer -Address 0.0.0.0 -AllowRemoteAccess -PassThru -WarningVariable warned -WarningAction SilentlyContinue
+        try {
+            $open.Address | Should -BeExactly '0.0.0.0'
+            "$warned" | Should -BeExactly 'The KMS server listens on 0.0.0.0: it has no TLS and accepts any credentials, so whoever reaches this port can use every key of the store.'
+        }
+        finally { $open | Stop-KmsServer }
+    }
+
     It 'stops a server, which then refuses connections, and says so for an id that names none' {
         $other = Start-KmsServer -PassThru
         $stopped = $other | Stop-KmsServer -PassThru

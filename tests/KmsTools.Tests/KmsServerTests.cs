@@ -127,6 +127,27 @@ namespace KmsTools.Tests
         }
 
         [Fact]
+        public async Task ManyClientsThatNeverFinishCostNoThreadEachAndAreAllTimedOut()
+        {
+            int threadsBefore = System.Diagnostics.Process.GetCurrentProcess().Threads.Count;
+            var clients = Enumerable.Range(0, 100).Select(_ => Connect()).ToList();
+            try
+            {
+                foreach (TcpClient client in clients) Write(client.GetStream(), "POST / HTTP/1.1\r\nHost: x\r\n");
+                int threadsWaiting = System.Diagnostics.Process.GetCurrentProcess().Threads.Count;
+                Response[] answers = await Task.WhenAll(clients.Select(c => Task.Run(() => Read(c.GetStream()))));
+                Assert.All(answers, a => Assert.Equal(408, a.Status));
+                // Waiting reads are asynchronous: a hundred stalled clients hold sockets, not threads.
+                Assert.True(threadsWaiting - threadsBefore < 20, $"{threadsWaiting - threadsBefore} more threads while 100 clients stalled");
+            }
+            finally
+            {
+                foreach (TcpClient client in clients) client.Dispose();
+            }
+            Assert.Equal(200, Send(Request("ListKeys", "{}")).Status);
+        }
+
+        [Fact]
         public void KeepsAConnectionAliveAcrossRequestsAndAnswersExpectContinue()
         {
             using (var client = Connect())

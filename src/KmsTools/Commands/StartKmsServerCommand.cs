@@ -53,6 +53,11 @@ namespace KmsTools.Commands
         [ValidateNotNullOrEmpty]
         public string CredentialFile { get; set; }
 
+        /// <summary>A seed file (local-kms's YAML format, or JSON) whose keys and aliases are created in the default region before the server starts, as Import-KmsKeyStoreSeed does.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Seed { get; set; }
+
         /// <summary>Returns the server (Url, Port, Address, StartTime, RequestCount); without it, one line says where it listens.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -68,7 +73,13 @@ namespace KmsTools.Commands
             KmsServer server = null;
             try
             {
-                server = new KmsServer(new KmsServerOptions { Address = address, Port = Port, Region = DefaultRegion, Signatures = ReadCredentials() });
+                SigV4Verifier signatures = ReadCredentials();
+                if (Seed != null)
+                {
+                    Local.SeedImportResult seeded = SeedImport.Run(Local.Seeding.KeyStoreSeed.Read(GetUnresolvedProviderPathFromPSPath(Seed)), DefaultRegion);
+                    Say($"Seed {Seed}: {seeded.KeysCreated.Count} keys and {seeded.AliasesCreated.Count} aliases created, {seeded.KeysPresent.Count} keys and {seeded.AliasesPresent.Count} aliases already there.");
+                }
+                server = new KmsServer(new KmsServerOptions { Address = address, Port = Port, Region = DefaultRegion, Signatures = signatures });
                 if (log != null) server.RequestCompleted += record => log.TryAdd(record);
                 server.Start();
             }
@@ -143,7 +154,9 @@ namespace KmsTools.Commands
                 if (!AllowRemoteAccess)
                     ThrowTerminatingError(new ErrorRecord(new ArgumentException($"{address} is not a loopback address: other machines could use every key of the store. Add -AllowRemoteAccess to listen there anyway."),
                         "RemoteAccessNotAllowed", ErrorCategory.SecurityError, Address));
-                WriteWarning($"The KMS server listens on {address}: it has no TLS and accepts any credentials, so whoever reaches this port can use every key of the store.");
+                WriteWarning(Credential == null && CredentialFile == null
+                    ? $"The KMS server listens on {address}: it has no TLS and accepts any credentials, so whoever reaches this port can use every key of the store."
+                    : $"The KMS server listens on {address}: it has no TLS, so whoever can watch its traffic sees the plaintexts it returns.");
             }
             return address;
         }
