@@ -54,6 +54,13 @@ Describe 'Start-KmsServer, Get-KmsServer and Stop-KmsServer' {
         @(Get-KmsServer).Count | Should -Be 1
     }
 
+    It 'tab-completes -Id with the running servers and -Address with the loopback addresses' {
+        $line = 'Stop-KmsServer -Id '
+        (TabExpansion2 $line $line.Length).CompletionMatches.ListItemText | Should -Contain "$($Server.Id) ($Url)"
+        $line = 'Start-KmsServer -Address '
+        (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Be @('127.0.0.1', '::1', 'localhost', '0.0.0.0')
+    }
+
     It 'listens beyond loopback only with -AllowRemoteAccess, and then warns' {
         $open = Start-KmsServer -Address 0.0.0.0 -AllowRemoteAccess -PassThru -WarningVariable warned -WarningAction SilentlyContinue
         try {
@@ -271,6 +278,21 @@ Describe 'Start-KmsServer -Wait, as a process of its own' -Skip:(-not $HasAws) {
             $log | Should -Match 'KMS server 1 stopped after 3 requests\.'
             $log | Should -Not -Match ([regex]::Escape($random))
             (Get-KmsKey -KeyId $key).KeyId | Should -BeExactly $key -Because 'a key created through the server is in the store when it has stopped'
+        }
+        finally { if (-not $process.HasExited) { $process.Kill() } }
+    }
+
+    It 'stops on Ctrl+C (SIGINT) after saying so' {
+        $script = Join-Path $StoreHome 'serve-int.ps1'
+        Set-Content $script "Import-Module '$ModuleManifest'; Start-KmsServer -Port 0 -Wait"
+        $out = Join-Path $StoreHome 'serve-int.out'; $err = Join-Path $StoreHome 'serve-int.err'
+        $process = Start-TestPwsh -ScriptPath $script -StdOut $out -StdErr $err
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not ((Get-Content $out -Raw -ErrorAction SilentlyContinue) -match 'listening on') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            & kill -INT $process.Id
+            $process.WaitForExit(30000) | Should -BeTrue
+            Get-Content $out -Raw | Should -Match 'KMS server 1 stopped after 0 requests\.'
         }
         finally { if (-not $process.HasExited) { $process.Kill() } }
     }

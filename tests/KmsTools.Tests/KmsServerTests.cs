@@ -127,6 +127,45 @@ namespace KmsTools.Tests
         }
 
         [Fact]
+        public void SurvivesGarbage()
+        {
+            // Random bytes, and random corruptions of a valid request (a fixed seed, so a failure repeats).
+            var random = new Random(1234);
+            string valid = Request("GenerateRandom", "{\"NumberOfBytes\":8}");
+            for (int i = 0; i < 150; i++)
+            {
+                byte[] bytes;
+                if (i % 2 == 0)
+                {
+                    bytes = new byte[random.Next(1, 3000)];
+                    random.NextBytes(bytes);
+                }
+                else
+                {
+                    bytes = Encoding.UTF8.GetBytes(valid);
+                    for (int j = 0; j < 1 + i % 5; j++) bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+                }
+                using (TcpClient client = Connect())
+                {
+                    client.ReceiveTimeout = 3000;
+                    NetworkStream stream = client.GetStream();
+                    try
+                    {
+                        stream.Write(bytes, 0, bytes.Length);
+                        client.Client.Shutdown(SocketShutdown.Send);
+                        Response answer = Read(stream);
+                        Assert.InRange(answer.Status, 200, 499);
+                    }
+                    catch (IOException)
+                    {
+                        // Closed without an answer (the request never became one): allowed; the server must go on.
+                    }
+                }
+            }
+            Assert.Equal(200, Send(valid).Status);
+        }
+
+        [Fact]
         public async Task ManyClientsThatNeverFinishCostNoThreadEachAndAreAllTimedOut()
         {
             int threadsBefore = System.Diagnostics.Process.GetCurrentProcess().Threads.Count;

@@ -11,6 +11,7 @@ namespace KmsTools.Commands
     {
         /// <summary>Only the server with this id.</summary>
         [Parameter(Position = 0)]
+        [ArgumentCompleter(typeof(ServerIdCompleter))]
         public int[] Id { get; set; }
 
         /// <summary>Only the server on this port.</summary>

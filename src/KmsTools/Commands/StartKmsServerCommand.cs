@@ -27,6 +27,7 @@ namespace KmsTools.Commands
         /// <summary>The address to listen on: 127.0.0.1 (the default), ::1, localhost, or another address with -AllowRemoteAccess.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ServerAddressCompleter))]
         public string Address { get; set; } = "127.0.0.1";
 
         /// <summary>Allows an address other than loopback. The server has no TLS and accepts any credentials: anyone who reaches the port can use every key.</summary>

@@ -15,6 +15,7 @@ namespace KmsTools.Commands
 
         /// <summary>The server's id in this session.</summary>
         [Parameter(Mandatory = true, ParameterSetName = "Id")]
+        [ArgumentCompleter(typeof(ServerIdCompleter))]
         public int[] Id { get; set; }
 
         /// <summary>Returns the stopped server.</summary>

@@ -201,3 +201,26 @@ namespace KmsTools.Infrastructure
         }
     }
 }
+
+namespace KmsTools.Infrastructure
+{
+    /// <summary>Completes -Address with the loopback addresses (and the all-interfaces one, which needs -AllowRemoteAccess).</summary>
+    public sealed class ServerAddressCompleter : ClosedSetCompleter
+    {
+        protected override IEnumerable<string> Values => new[] { "127.0.0.1", "::1", "localhost", "0.0.0.0" };
+    }
+
+    /// <summary>Completes a server -Id with the servers running in this session, their URL as the tooltip.</summary>
+    public sealed class ServerIdCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
+            return KmsServers.All
+                .Select(s => (Id: s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Url))
+                .Where(s => s.Id.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(s => new CompletionResult(s.Id, $"{s.Id} ({s.Url})", CompletionResultType.ParameterValue, s.Url)).ToList();
+        }
+    }
+}
