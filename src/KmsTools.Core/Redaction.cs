@@ -20,10 +20,16 @@ namespace KmsTools
         public static void ClearSecrets(object value)
         {
             if (value == null) return;
-            foreach (string name in SecretMembers)
-                if (value.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance)?.GetValue(value) is byte[] secret)
+            foreach (PropertyInfo property in SecretBytes.GetOrAdd(value.GetType(), type => SecretMembers
+                         .Select(name => type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance))
+                         .Where(p => p != null && p.PropertyType == typeof(byte[])).ToArray()))
+                if (property.GetValue(value) is byte[] secret)
                     Array.Clear(secret, 0, secret.Length);
         }
+
+        // Per type, once: the server clears every request and response it answers.
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, PropertyInfo[]> SecretBytes =
+            new System.Collections.Concurrent.ConcurrentDictionary<Type, PropertyInfo[]>();
 
         /// <summary>A value as an error message shows it: at most <paramref name="max"/> characters, then how long it was.</summary>
         public static string Shorten(string text, int max = 64) =>

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Threading;
 using KmsTools.Cli;
@@ -100,10 +101,15 @@ namespace KmsTools.Server
 
         private static string KeyOf(object request)
         {
-            foreach (string member in new[] { "KeyId", "TargetKeyId", "DestinationKeyId" })
-                if (request.GetType().GetProperty(member)?.GetValue(request) is string key) return key;
+            foreach (System.Reflection.PropertyInfo member in KeyMembers.GetOrAdd(request.GetType(), type =>
+                         new[] { "KeyId", "TargetKeyId", "DestinationKeyId" }.Select(name => type.GetProperty(name)).Where(p => p != null).ToArray()))
+                if (member.GetValue(request) is string key) return key;
             return null;
         }
+
+        // Per request type, once: the log names the key of every request.
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, System.Reflection.PropertyInfo[]> KeyMembers =
+            new System.Collections.Concurrent.ConcurrentDictionary<Type, System.Reflection.PropertyInfo[]>();
 
         private static KmsAnswer Success(object response) => new KmsAnswer(200, null, Write(writer => CliOutput.WriteJson(response, writer)));
 

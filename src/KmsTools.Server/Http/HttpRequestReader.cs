@@ -37,9 +37,8 @@ namespace KmsTools.Server.Http
         {
             int headEnd;
             bool idle = _start == _end;
-            using (var phase = CancellationTokenSource.CreateLinkedTokenSource(stopping))
             {
-                phase.CancelAfter(idle ? _limits.IdleTimeout : _limits.HeaderTimeout);
+                CancellationTokenSource phase = StartPhase(idle ? _limits.IdleTimeout : _limits.HeaderTimeout, stopping);
                 while ((headEnd = FindHeadEnd()) < 0)
                 {
                     if (_end - _start >= _limits.MaxHeaderBytes)
@@ -90,9 +89,8 @@ namespace KmsTools.Server.Http
 
             byte[] body = new byte[length];
             int copied = 0;
-            using (var phase = CancellationTokenSource.CreateLinkedTokenSource(stopping))
             {
-                phase.CancelAfter(_limits.BodyTimeout);
+                CancellationTokenSource phase = StartPhase(_limits.BodyTimeout, stopping);
                 while (copied < length)
                 {
                     if (_start == _end && await FillAsync(phase.Token, idle: false).ConfigureAwait(false) == 0)
@@ -109,7 +107,33 @@ namespace KmsTools.Server.Http
         }
 
         /// <summary>Clears what is left in the buffer when the connection ends.</summary>
-        public void Clear() => Array.Clear(_buffer, 0, _buffer.Length);
+        public void Clear()
+        {
+            Array.Clear(_buffer, 0, _buffer.Length);
+            _phase?.Dispose();
+        }
+
+        private CancellationTokenSource _phase;
+
+        /// <summary>
+        /// The timeout of the phase that starts now (idle, head, body), linked to the server's stop. One source per
+        /// connection, reset between phases where the runtime allows: a new one per phase costs every request two.
+        /// </summary>
+        private CancellationTokenSource StartPhase(TimeSpan timeout, CancellationToken stopping)
+        {
+#if NETFRAMEWORK
+            _phase?.Dispose();
+            _phase = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+#else
+            if (_phase == null || !_phase.TryReset())
+            {
+                _phase?.Dispose();
+                _phase = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            }
+#endif
+            _phase.CancelAfter(timeout);
+            return _phase;
+        }
 
         private int FindHeadEnd()
         {
