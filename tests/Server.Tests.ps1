@@ -255,23 +255,31 @@ Describe 'The AWS SDK for JavaScript v3 signing for a server that checks signatu
 }
 
 Describe 'Start-KmsServer -Wait, as a process of its own' -Skip:(-not $HasAws) {
-    It 'logs one line per request, never a plaintext, and stops cleanly on SIGTERM' {
-        $script = Join-Path $StoreHome 'serve.ps1'
-        Set-Content $script "Import-Module '$ModuleManifest'; Start-KmsServer -Port 0 -Wait"
-        $out = Join-Path $StoreHome 'serve.out'; $err = Join-Path $StoreHome 'serve.err'
-        $process = Start-TestPwsh -ScriptPath $script -StdOut $out -StdErr $err
-        try {
+    BeforeAll {
+        # A pwsh of its own running the server in the foreground, once it says where it listens.
+        function Start-Serving([string] $Name) {
+            $script = Join-Path $StoreHome "$Name.ps1"
+            Set-Content $script "Import-Module '$ModuleManifest'; Start-KmsServer -Port 0 -Wait"
+            $out = Join-Path $StoreHome "$Name.out"
+            $process = Start-TestPwsh -ScriptPath $script -StdOut $out -StdErr (Join-Path $StoreHome "$Name.err")
             $deadline = [DateTime]::UtcNow.AddSeconds(60)
             while (-not ((Get-Content $out -Raw -ErrorAction SilentlyContinue) -match 'listening on (http://127\.0\.0\.1:\d+)') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-            $endpoint = $Matches[1]
+            [pscustomobject]@{ Process = $process; Log = $out; Endpoint = $Matches[1] }
+        }
+    }
+
+    It 'logs one line per request, never a plaintext, and stops cleanly on SIGTERM' {
+        $serving = Start-Serving 'serve-term'
+        try {
+            $endpoint = $serving.Endpoint
             $endpoint | Should -Not -BeNullOrEmpty
             $key = (& aws kms create-key --endpoint-url $endpoint --region us-east-1 --output json | ConvertFrom-Json).KeyMetadata.KeyId
             $random = & aws kms generate-random --number-of-bytes 32 --endpoint-url $endpoint --region us-east-1 --output text
             $null = & aws kms describe-key --key-id alias/none --endpoint-url $endpoint --region us-east-1 2>&1
-            & kill -TERM $process.Id
-            $process.WaitForExit(30000) | Should -BeTrue
-            $process.ExitCode | Should -Be 0
-            $log = Get-Content $out -Raw
+            & kill -TERM $serving.Process.Id
+            $serving.Process.WaitForExit(30000) | Should -BeTrue
+            $serving.Process.ExitCode | Should -Be 0
+            $log = Get-Content $serving.Log -Raw
             $log | Should -Match "\d{4}-\d\d-\d\dT[\d:.]+Z 200 CreateKey - [\d.]+ ms"
             $log | Should -Match "200 GenerateRandom - [\d.]+ ms"
             $log | Should -Match "400 DescribeKey alias/none NotFoundException [\d.]+ ms"
@@ -279,21 +287,17 @@ Describe 'Start-KmsServer -Wait, as a process of its own' -Skip:(-not $HasAws) {
             $log | Should -Not -Match ([regex]::Escape($random))
             (Get-KmsKey -KeyId $key).KeyId | Should -BeExactly $key -Because 'a key created through the server is in the store when it has stopped'
         }
-        finally { if (-not $process.HasExited) { $process.Kill() } }
+        finally { if (-not $serving.Process.HasExited) { $serving.Process.Kill() } }
     }
 
     It 'stops on Ctrl+C (SIGINT) after saying so' {
-        $script = Join-Path $StoreHome 'serve-int.ps1'
-        Set-Content $script "Import-Module '$ModuleManifest'; Start-KmsServer -Port 0 -Wait"
-        $out = Join-Path $StoreHome 'serve-int.out'; $err = Join-Path $StoreHome 'serve-int.err'
-        $process = Start-TestPwsh -ScriptPath $script -StdOut $out -StdErr $err
+        $serving = Start-Serving 'serve-int'
         try {
-            $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            while (-not ((Get-Content $out -Raw -ErrorAction SilentlyContinue) -match 'listening on') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-            & kill -INT $process.Id
-            $process.WaitForExit(30000) | Should -BeTrue
-            Get-Content $out -Raw | Should -Match 'KMS server 1 stopped after 0 requests\.'
+            $serving.Endpoint | Should -Not -BeNullOrEmpty
+            & kill -INT $serving.Process.Id
+            $serving.Process.WaitForExit(30000) | Should -BeTrue
+            Get-Content $serving.Log -Raw | Should -Match 'KMS server 1 stopped after 0 requests\.'
         }
-        finally { if (-not $process.HasExited) { $process.Kill() } }
+        finally { if (-not $serving.Process.HasExited) { $serving.Process.Kill() } }
     }
 }
