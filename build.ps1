@@ -141,8 +141,10 @@ function Invoke-Test {
         $runs = @(
             @{ Name = 'engine (net10.0)'; Project = 'tests/KmsTools.Core.Tests'; Framework = 'net10.0' }
             @{ Name = 'aws CLI layer and cmdlet assembly'; Project = 'tests/KmsTools.Tests'; Framework = 'net10.0' }
-            # The net472 build is what Windows PowerShell 5.1 loads; Mono runs it here (CI installs mono-complete).
+            @{ Name = 'KMS server (net10.0)'; Project = 'tests/KmsTools.Server.Tests'; Framework = 'net10.0' }
+            # The net472 builds are what Windows PowerShell 5.1 loads; Mono runs them here (CI installs mono-complete).
             @{ Name = 'engine (net472 on Mono)'; Project = 'tests/KmsTools.Core.Tests'; Framework = 'net472'; Needs = 'mono' }
+            @{ Name = 'KMS server (net472 on Mono)'; Project = 'tests/KmsTools.Server.Tests'; Framework = 'net472'; Needs = 'mono' }
         )
         foreach ($run in $runs) {
             if ($run.ContainsKey('Needs') -and -not (Get-Command $run.Needs -CommandType Application -ErrorAction SilentlyContinue)) {

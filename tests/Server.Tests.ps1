@@ -1,6 +1,6 @@
 # Start-KmsServer with the clients people point at KMS: the aws CLI, boto3, the AWS SDK for JavaScript, and this
 # module's own -EndpointUrl; the foreground mode as a process of its own. The wire-level hardening (bad requests,
-# slow clients, stop while busy) is in tests/KmsTools.Tests/KmsServerTests.cs, over raw sockets.
+# slow clients, stop while busy) is in tests/KmsTools.Server.Tests/KmsServerTests.cs, over raw sockets.
 BeforeDiscovery {
     $script:HasAws = [bool](Get-Command aws -CommandType Application -ErrorAction SilentlyContinue)
     $script:HasPython = [bool](Get-Command python3 -CommandType Application -ErrorAction SilentlyContinue) -and

@@ -162,13 +162,21 @@ namespace KmsTools.Server.Http
             try
             {
 #if NETFRAMEWORK
-                // .NET Framework's socket streams ignore cancellation: closing the stream ends the read instead.
-                using (timeout.Register(() => _stream.Dispose()))
+                // .NET Framework's socket streams ignore cancellation: the read is raced against the timeout instead,
+                // and left pending when it loses (the connection is answered 408 and closed, which ends it).
+                Task<int> reading = _stream.ReadAsync(_buffer, _end, _buffer.Length - _end);
+                var expired = new TaskCompletionSource<bool>();
+                using (timeout.Register(() => expired.TrySetResult(true)))
                 {
-                    int read = await _stream.ReadAsync(_buffer, _end, _buffer.Length - _end).ConfigureAwait(false);
-                    _end += read;
-                    return read;
+                    if (await Task.WhenAny(reading, expired.Task).ConfigureAwait(false) != reading)
+                    {
+                        _ = reading.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                        throw new OperationCanceledException(timeout);
+                    }
                 }
+                int read = await reading.ConfigureAwait(false);
+                _end += read;
+                return read;
 #else
                 int read = await _stream.ReadAsync(_buffer.AsMemory(_end, _buffer.Length - _end), timeout).ConfigureAwait(false);
                 _end += read;

@@ -12,7 +12,7 @@ using KmsTools.Server;
 using Newtonsoft.Json.Linq;
 using Xunit;
 
-namespace KmsTools.Tests
+namespace KmsTools.Server.Tests
 {
     /// <summary>
     /// Many clients at once over keep-alive connections, as a test suite or an application pool would: no errors,

@@ -4,7 +4,7 @@ using KmsTools.Server;
 using KmsTools.Server.Http;
 using Xunit;
 
-namespace KmsTools.Tests
+namespace KmsTools.Server.Tests
 {
     /// <summary>
     /// The server's SigV4 check against AWS's own test vector (get-vanilla of the Signature Version 4 test suite,
