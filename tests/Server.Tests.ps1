@@ -17,6 +17,15 @@ BeforeAll {
     # The aws CLI signs every request; the server accepts any credentials, as the emulators do.
     $env:AWS_ACCESS_KEY_ID = 'test'; $env:AWS_SECRET_ACCESS_KEY = 'test'
 
+    function Test-NodeClient {
+        # Node and the JavaScript SDK are there (build.ps1 -Task Test installs the SDK into out/interop); otherwise the
+        # calling test is skipped, or fails on CI, which must run it.
+        if ((Get-Command node -CommandType Application -ErrorAction SilentlyContinue) -and (Test-Path (Join-Path $Interop 'node_modules/@aws-sdk/client-kms'))) { return $true }
+        if ($env:CI) { throw 'node or @aws-sdk/client-kms is missing: CI must run this test (build.ps1 installs tests/interop into out/interop).' }
+        Set-ItResult -Skipped -Because 'node or @aws-sdk/client-kms is not installed (build.ps1 -Task Test installs it with npm into out/interop)'
+        return $false
+    }
+
     function Invoke-AwsKms([string[]] $Arguments, [string] $Region = 'us-east-1') {
         $err = Join-Path $StoreHome 'aws.err'
         $out = & aws kms @Arguments --endpoint-url $Url --region $Region --output json 2>$err
@@ -160,12 +169,7 @@ Describe 'boto3 against the server' -Skip:(-not $HasPython) {
 
 Describe 'The AWS SDK for JavaScript v3 against the server' {
     It 'makes a data key and opens it, makes a key pair, and names a missing key NotFoundException' {
-        $client = Join-Path $Interop 'node_modules/@aws-sdk/client-kms'
-        if (-not (Get-Command node -CommandType Application -ErrorAction SilentlyContinue) -or -not (Test-Path $client)) {
-            if ($env:CI) { throw 'node or @aws-sdk/client-kms is missing: CI must run this test (build.ps1 installs tests/interop into out/interop).' }
-            Set-ItResult -Skipped -Because 'node or @aws-sdk/client-kms is not installed (build.ps1 -Task Test installs it with npm into out/interop)'
-            return
-        }
+        if (-not (Test-NodeClient)) { return }
         # stderr apart: the SDK warns there about node versions; it is shown only if the client fails.
         $nodeErr = Join-Path $StoreHome 'node.err'
         $result = & node (Join-Path $Interop 'kms-client.mjs') $Url 2>$nodeErr | ConvertFrom-Json
@@ -233,12 +237,7 @@ Describe 'SigV4 with credentials configured for the server' -Skip:(-not ($HasAws
 
 Describe 'The AWS SDK for JavaScript v3 signing for a server that checks signatures' -Skip:(-not ($HasAws -and $HasPython)) {
     It 'is answered with a configured key and refused with another' {
-        $client = Join-Path $Interop 'node_modules/@aws-sdk/client-kms'
-        if (-not (Get-Command node -CommandType Application -ErrorAction SilentlyContinue) -or -not (Test-Path $client)) {
-            if ($env:CI) { throw 'node or @aws-sdk/client-kms is missing: CI must run this test.' }
-            Set-ItResult -Skipped -Because 'node or @aws-sdk/client-kms is not installed (build.ps1 -Task Test installs it into out/interop)'
-            return
-        }
+        if (-not (Test-NodeClient)) { return }
         $signed = Start-KmsServer -Credential ([pscredential]::new('AKIDNODE', (ConvertTo-SecureString 'node-secret' -AsPlainText -Force))) -PassThru
         $saved = $env:AWS_ACCESS_KEY_ID, $env:AWS_SECRET_ACCESS_KEY
         try {

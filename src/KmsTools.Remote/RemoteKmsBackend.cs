@@ -179,6 +179,8 @@ namespace KmsTools.Remote
         public GenerateMacResponse GenerateMac(GenerateMacRequest request, CancellationToken cancellationToken = default) =>
             Call<Sdk.GenerateMacRequest, Sdk.GenerateMacResponse, GenerateMacResponse>("GenerateMac", request, _client.GenerateMacAsync, cancellationToken);
 
+        // KMS answers a signature or MAC that does not verify with an error; some emulators (moto) answer
+        // SignatureValid/MacValid false instead. Scripts written against this module rely on the error, whatever the endpoint.
         public VerifyMacResponse VerifyMac(VerifyMacRequest request, CancellationToken cancellationToken = default)
         {
             VerifyMacResponse response = Call<Sdk.VerifyMacRequest, Sdk.VerifyMacResponse, VerifyMacResponse>("VerifyMac", request, _client.VerifyMacAsync, cancellationToken);
@@ -189,8 +191,7 @@ namespace KmsTools.Remote
         public SignResponse Sign(SignRequest request, CancellationToken cancellationToken = default) =>
             Call<Sdk.SignRequest, Sdk.SignResponse, SignResponse>("Sign", request, _client.SignAsync, cancellationToken);
 
-        // KMS answers a signature or MAC that does not verify with an error; some emulators (moto) answer
-        // SignatureValid/MacValid false instead. Scripts written against this module rely on the error, whatever the endpoint.
+        // As VerifyMac: a signature that does not verify is KMS's error, whatever the endpoint answered.
         public VerifyResponse Verify(VerifyRequest request, CancellationToken cancellationToken = default)
         {
             VerifyResponse response = Call<Sdk.VerifyRequest, Sdk.VerifyResponse, VerifyResponse>("Verify", request, _client.VerifyAsync, cancellationToken);

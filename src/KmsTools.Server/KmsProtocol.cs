@@ -113,7 +113,8 @@ namespace KmsTools.Server
 
         private static KmsAnswer Success(object response) => new KmsAnswer(200, null, Write(writer => CliOutput.WriteJson(response, writer)));
 
-        private static KmsAnswer Error(int status, string code, string message)
+        /// <summary>An error as AWS sends it: the status and a JSON body with the error name in __type.</summary>
+        internal static KmsAnswer Error(int status, string code, string message)
         {
             var json = new JObject { ["__type"] = code };
             if (!string.IsNullOrEmpty(message)) json["message"] = message;

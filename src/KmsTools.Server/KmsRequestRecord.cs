@@ -9,7 +9,6 @@ namespace KmsTools.Server
     public sealed class KmsRequestRecord
     {
         public DateTime Time { get; internal set; }
-        public string RemoteEndpoint { get; internal set; }
 
         /// <summary>The KMS operation, or what the target header said when it named none.</summary>
         public string Operation { get; internal set; }

@@ -27,6 +27,7 @@ namespace KmsTools.Server
         // Requests in progress are given the drain timeout to finish; only then is their work (RSA generation) abandoned.
         private readonly CancellationTokenSource _abandon = new CancellationTokenSource();
         private readonly KmsProtocol _protocol;
+        private readonly Func<string, LocalKmsBackend> _newBackend;
         private TcpListener _listener;
         private Task _acceptLoop;
         private long _nextConnection;
@@ -39,6 +40,7 @@ namespace KmsTools.Server
             _options = options ?? throw new ArgumentNullException(nameof(options));
             // The default region's backend is made now, so that a store that cannot be used fails Start, not the first request.
             Default = LocalKmsOptions.Resolve(options.Region, options.Home, options.AccountId);
+            _newBackend = NewBackend;
             _protocol = new KmsProtocol(BackendFor, Default.Region, options.Signatures);
             BackendFor(Default.Region);
         }
@@ -103,8 +105,11 @@ namespace KmsTools.Server
 
         public void Dispose() => Stop();
 
-        private IKmsBackend BackendFor(string region) =>
-            _backends.GetOrAdd(region, r => new LocalKmsBackend(new LocalKmsOptions { Home = Default.Home, AccountId = Default.AccountId, Region = r }));
+        // Every request asks for its region's backend: the factory is made once, not a closure per request.
+        private IKmsBackend BackendFor(string region) => _backends.GetOrAdd(region, _newBackend);
+
+        private LocalKmsBackend NewBackend(string region) =>
+            new LocalKmsBackend(new LocalKmsOptions { Home = Default.Home, AccountId = Default.AccountId, Region = region });
 
         private async Task AcceptLoopAsync()
         {
@@ -131,7 +136,6 @@ namespace KmsTools.Server
         {
             NetworkStream stream = connection.Client.GetStream();
             var reader = new HttpRequestReader(stream, _options.Limits, () => WriteAsync(stream, Ascii.GetBytes("HTTP/1.1 100 Continue\r\n\r\n")));
-            string remote = connection.Client.Client.RemoteEndPoint?.ToString();
             try
             {
                 while (!_stopping.IsCancellationRequested)
@@ -143,12 +147,12 @@ namespace KmsTools.Server
                     }
                     catch (HttpProtocolException e)
                     {
-                        await AnswerUnreadableAsync(stream, remote, e.Status, e.Message).ConfigureAwait(false);
+                        await AnswerUnreadableAsync(stream, e.Status, e.Message).ConfigureAwait(false);
                         return;
                     }
                     catch (HttpTimeoutException e)
                     {
-                        await AnswerUnreadableAsync(stream, remote, 408, e.Message).ConfigureAwait(false);
+                        await AnswerUnreadableAsync(stream, 408, e.Message).ConfigureAwait(false);
                         return;
                     }
                     if (request == null) return;
@@ -157,7 +161,7 @@ namespace KmsTools.Server
                     try
                     {
                         keepAlive = request.KeepAlive && !_stopping.IsCancellationRequested;
-                        await AnswerAsync(stream, request, remote, keepAlive).ConfigureAwait(false);
+                        await AnswerAsync(stream, request, keepAlive).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -179,10 +183,10 @@ namespace KmsTools.Server
             }
         }
 
-        private async Task AnswerAsync(Stream stream, HttpRequest request, string remote, bool keepAlive)
+        private async Task AnswerAsync(Stream stream, HttpRequest request, bool keepAlive)
         {
             var clock = Stopwatch.StartNew();
-            var record = new KmsRequestRecord { Time = DateTime.UtcNow, RemoteEndpoint = remote, RequestId = Guid.NewGuid().ToString("D") };
+            var record = new KmsRequestRecord { Time = DateTime.UtcNow, RequestId = Guid.NewGuid().ToString("D") };
             KmsAnswer answer;
             try
             {
@@ -210,14 +214,14 @@ namespace KmsTools.Server
             }
         }
 
-        private async Task AnswerUnreadableAsync(Stream stream, string remote, int status, string message)
+        private async Task AnswerUnreadableAsync(Stream stream, int status, string message)
         {
-            var record = new KmsRequestRecord { Time = DateTime.UtcNow, RemoteEndpoint = remote, RequestId = Guid.NewGuid().ToString("D"), StatusCode = status, ErrorCode = "BadRequest" };
+            KmsAnswer answer = KmsProtocol.Error(status, "BadRequest", message);
+            var record = new KmsRequestRecord { Time = DateTime.UtcNow, RequestId = Guid.NewGuid().ToString("D"), StatusCode = status, ErrorCode = answer.ErrorCode };
             Interlocked.Increment(ref _requestCount);
             try
             {
-                byte[] body = Encoding.UTF8.GetBytes(new Newtonsoft.Json.Linq.JObject { ["__type"] = "BadRequest", ["message"] = message }.ToString(Newtonsoft.Json.Formatting.None));
-                await WriteResponseAsync(stream, status, new ArraySegment<byte>(body), record.RequestId, keepAlive: false).ConfigureAwait(false);
+                await WriteResponseAsync(stream, status, answer.Body, record.RequestId, keepAlive: false).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException || e is SocketException || e is ObjectDisposedException)
             {

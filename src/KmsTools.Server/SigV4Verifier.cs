@@ -30,8 +30,6 @@ namespace KmsTools.Server
             _now = now ?? (() => DateTime.UtcNow);
         }
 
-        public int AccessKeyCount => _secrets.Count;
-
         /// <summary>Null when the signature is valid; otherwise the KMS error (name and AWS's message) to answer with.</summary>
         internal KmsException Check(HttpRequest request)
         {

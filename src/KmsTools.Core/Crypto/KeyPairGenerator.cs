@@ -48,6 +48,24 @@ namespace KmsTools.Crypto
         // learnt at first use, after which BouncyCastle serves them.
         private static readonly ConcurrentDictionary<string, bool> PlatformLacks = new ConcurrentDictionary<string, bool>();
 
+        // The named curve of each EC spec (SM2 apart: BouncyCastle's alone), read both ways: to generate a key of a
+        // spec, and to tell the spec of a key given as PKCS#8 (seed files).
+        private static readonly (string Spec, DerObjectIdentifier Curve)[] EcCurves =
+        {
+            (DataKeyPairSpec.ECC_NIST_P256, SecObjectIdentifiers.SecP256r1),
+            (DataKeyPairSpec.ECC_NIST_P384, SecObjectIdentifiers.SecP384r1),
+            (DataKeyPairSpec.ECC_NIST_P521, SecObjectIdentifiers.SecP521r1),
+            (DataKeyPairSpec.ECC_SECG_P256K1, SecObjectIdentifiers.SecP256k1),
+            (DataKeyPairSpec.SM2, GMObjectIdentifiers.sm2p256v1),
+        };
+
+        private static readonly (string Spec, MLDsaParameters Parameters)[] MlDsaSets =
+        {
+            (KeySpec.ML_DSA_44, MLDsaParameters.ml_dsa_44), (KeySpec.ML_DSA_65, MLDsaParameters.ml_dsa_65), (KeySpec.ML_DSA_87, MLDsaParameters.ml_dsa_87),
+        };
+
+        private static readonly int[] RsaSizes = { 2048, 3072, 4096 };
+
         public static GeneratedKeyPair Generate(string spec)
         {
             switch (spec)
@@ -55,17 +73,19 @@ namespace KmsTools.Crypto
                 case DataKeyPairSpec.RSA_2048: return GenerateRsa(2048);
                 case DataKeyPairSpec.RSA_3072: return GenerateRsa(3072);
                 case DataKeyPairSpec.RSA_4096: return GenerateRsa(4096);
-                case DataKeyPairSpec.ECC_NIST_P256: return GenerateEc(SecObjectIdentifiers.SecP256r1);
-                case DataKeyPairSpec.ECC_NIST_P384: return GenerateEc(SecObjectIdentifiers.SecP384r1);
-                case DataKeyPairSpec.ECC_NIST_P521: return GenerateEc(SecObjectIdentifiers.SecP521r1);
-                case DataKeyPairSpec.ECC_SECG_P256K1: return GenerateEc(SecObjectIdentifiers.SecP256k1);
+                case DataKeyPairSpec.ECC_NIST_P256:
+                case DataKeyPairSpec.ECC_NIST_P384:
+                case DataKeyPairSpec.ECC_NIST_P521:
+                case DataKeyPairSpec.ECC_SECG_P256K1:
+                    return GenerateEc(Array.Find(EcCurves, c => c.Spec == spec).Curve);
                 case DataKeyPairSpec.SM2:
                     return GenerateBouncyCastleEc(GMObjectIdentifiers.sm2p256v1, GMNamedCurves.GetByOid(GMObjectIdentifiers.sm2p256v1));
                 case DataKeyPairSpec.ECC_NIST_EDWARDS25519: return GenerateEd25519();
                 // KMS key specs only (no data key pairs): FIPS 204 ML-DSA, from BouncyCastle.
-                case KeySpec.ML_DSA_44: return GenerateMlDsa(MLDsaParameters.ml_dsa_44);
-                case KeySpec.ML_DSA_65: return GenerateMlDsa(MLDsaParameters.ml_dsa_65);
-                case KeySpec.ML_DSA_87: return GenerateMlDsa(MLDsaParameters.ml_dsa_87);
+                case KeySpec.ML_DSA_44:
+                case KeySpec.ML_DSA_65:
+                case KeySpec.ML_DSA_87:
+                    return GenerateMlDsa(Array.Find(MlDsaSets, m => m.Spec == spec).Parameters);
                 default: throw new ArgumentOutOfRangeException(nameof(spec), spec, "Not a key pair spec.");
             }
         }
@@ -219,6 +239,32 @@ namespace KmsTools.Crypto
             PrivateKeyInfoFactory.CreatePrivateKeyInfo(pair.Private).GetDerEncoded());
 
         private static BcBigInteger Positive(byte[] bigEndian) => new BcBigInteger(1, bigEndian);
+
+        /// <summary>
+        /// The KMS key spec of a DER PKCS#8 private key: RSA by modulus size, EC by named curve, Ed25519, ML-DSA by
+        /// parameter set. A key KMS has no spec for is an ArgumentException that says what it is.
+        /// </summary>
+        public static string SpecOf(byte[] privateKeyPkcs8)
+        {
+            switch (PrivateKeyFactory.CreateKey(privateKeyPkcs8))
+            {
+                case RsaPrivateCrtKeyParameters rsa:
+                    int bits = rsa.Modulus.BitLength;
+                    if (Array.IndexOf(RsaSizes, bits) >= 0) return "RSA_" + bits;
+                    throw new ArgumentException($"an RSA key of {bits} bits (KMS has 2048, 3072 and 4096)");
+                case ECPrivateKeyParameters ec:
+                    foreach (var (spec, curve) in EcCurves)
+                        if (curve.Equals(ec.PublicKeyParamSet)) return spec;
+                    throw new ArgumentException($"an EC key on curve {ec.PublicKeyParamSet?.Id ?? "(not named)"}, which KMS does not have");
+                case Ed25519PrivateKeyParameters _:
+                    return DataKeyPairSpec.ECC_NIST_EDWARDS25519;
+                case MLDsaPrivateKeyParameters mlDsa:
+                    foreach (var (spec, parameters) in MlDsaSets)
+                        if (parameters.Equals(mlDsa.Parameters)) return spec;
+                    break;
+            }
+            throw new ArgumentException("a key of an algorithm KMS does not have");
+        }
 
         /// <summary>The DER SubjectPublicKeyInfo that belongs to a DER PKCS#8 private key (any spec here).</summary>
         public static byte[] PublicKeyInfoOf(byte[] privateKeyPkcs8)

@@ -30,24 +30,16 @@ namespace KmsTools.Commands
             string path = GetUnresolvedProviderPathFromPSPath(Path);
             try
             {
-                KeyStoreSeed seed = KeyStoreSeed.Read(path);
-                if (!ShouldProcess(path, $"Import {seed.Keys.Count} keys and {seed.Aliases.Count} aliases")) return;
-                WriteObject(SeedImport.Run(seed, Region));
+                using (KeyStoreSeed seed = KeyStoreSeed.Read(path))
+                {
+                    if (!ShouldProcess(path, $"Import {seed.Keys.Count} keys and {seed.Aliases.Count} aliases")) return;
+                    WriteObject(SeedImport.Run(seed, Region));
+                }
             }
             catch (KmsException e)
             {
                 WriteError(KmsErrorRecords.Create(e, Path));
             }
-        }
-    }
-
-    /// <summary>One way to import a seed, for Import-KmsKeyStoreSeed and Start-KmsServer -Seed.</summary>
-    internal static class SeedImport
-    {
-        public static SeedImportResult Run(KeyStoreSeed seed, string region)
-        {
-            using (var engine = new LocalKmsBackend(LocalKmsOptions.Resolve(region)))
-                return engine.ImportSeed(seed);
         }
     }
 }

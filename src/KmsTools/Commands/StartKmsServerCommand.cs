@@ -77,7 +77,9 @@ namespace KmsTools.Commands
                 SigV4Verifier signatures = ReadCredentials();
                 if (Seed != null)
                 {
-                    Local.SeedImportResult seeded = SeedImport.Run(Local.Seeding.KeyStoreSeed.Read(GetUnresolvedProviderPathFromPSPath(Seed)), DefaultRegion);
+                    Local.SeedImportResult seeded;
+                    using (var seed = Local.Seeding.KeyStoreSeed.Read(GetUnresolvedProviderPathFromPSPath(Seed)))
+                        seeded = SeedImport.Run(seed, DefaultRegion);
                     Say($"Seed {Seed}: {seeded.KeysCreated.Count} keys and {seeded.AliasesCreated.Count} aliases created, {seeded.KeysPresent.Count} keys and {seeded.AliasesPresent.Count} aliases already there.");
                 }
                 server = new KmsServer(new KmsServerOptions { Address = address, Port = Port, Region = DefaultRegion, Signatures = signatures });

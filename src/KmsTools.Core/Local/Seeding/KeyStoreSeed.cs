@@ -44,9 +44,16 @@ namespace KmsTools.Local.Seeding
     /// and .Ecc with PrivateKeyPem, Aliases), read from YAML or the same content as JSON (JSON is YAML too). A
     /// file that cannot be read this way is a ValidationException that says where and why; nothing is imported.
     /// </summary>
-    public sealed class KeyStoreSeed
+    public sealed class KeyStoreSeed : IDisposable
     {
         private KeyStoreSeed() { }
+
+        /// <summary>Zeroes the key material read from the file (AES keys, PKCS#8 private keys) once it is imported.</summary>
+        public void Dispose()
+        {
+            foreach (SeedKey key in Keys)
+                foreach (byte[] material in key.Materials) SecureBytes.Clear(material);
+        }
 
         public List<SeedKey> Keys { get; } = new List<SeedKey>();
         public List<SeedAlias> Aliases { get; } = new List<SeedAlias>();
@@ -70,24 +77,33 @@ namespace KmsTools.Local.Seeding
                 throw Fail(name, $"it is not YAML or JSON: {e.Message}");
             }
             var seed = new KeyStoreSeed();
-            if (yaml.Documents.Count == 0) return seed;
-            if (!(yaml.Documents[0].RootNode is YamlMappingNode root)) throw Fail(name, "the top level must be a mapping with Keys and Aliases");
-            foreach (KeyValuePair<YamlNode, YamlNode> section in root.Children)
+            try
             {
-                switch (Scalar(section.Key))
+                if (yaml.Documents.Count == 0) return seed;
+                if (!(yaml.Documents[0].RootNode is YamlMappingNode root)) throw Fail(name, "the top level must be a mapping with Keys and Aliases");
+                foreach (KeyValuePair<YamlNode, YamlNode> section in root.Children)
                 {
-                    case "Keys": seed.ReadKeys(Map(section.Value, name, "Keys"), name); break;
-                    case "Aliases":
-                        int i = 0;
-                        foreach (YamlNode item in Sequence(section.Value, name, "Aliases"))
-                        {
-                            string at = $"Aliases[{i++}]";
-                            YamlMappingNode alias = Map(item, name, at);
-                            seed.Aliases.Add(new SeedAlias { AliasName = Required(alias, "AliasName", name, at), TargetKeyId = Required(alias, "TargetKeyId", name, at), Source = at });
-                        }
-                        break;
-                    default: throw Fail(name, $"'{Scalar(section.Key)}' is not a section of a seed file (Keys, Aliases)");
+                    switch (Scalar(section.Key))
+                    {
+                        case "Keys": seed.ReadKeys(Map(section.Value, name, "Keys"), name); break;
+                        case "Aliases":
+                            int i = 0;
+                            foreach (YamlNode item in Sequence(section.Value, name, "Aliases"))
+                            {
+                                string at = $"Aliases[{i++}]";
+                                YamlMappingNode alias = Map(item, name, at);
+                                seed.Aliases.Add(new SeedAlias { AliasName = Required(alias, "AliasName", name, at), TargetKeyId = Required(alias, "TargetKeyId", name, at), Source = at });
+                            }
+                            break;
+                        default: throw Fail(name, $"'{Scalar(section.Key)}' is not a section of a seed file (Keys, Aliases)");
+                    }
                 }
+            }
+            catch
+            {
+                // Key material read before the error is zeroed: nothing of a refused seed stays behind.
+                seed.Dispose();
+                throw;
             }
             return seed;
         }
@@ -109,15 +125,19 @@ namespace KmsTools.Local.Seeding
                     foreach (YamlNode item in Sequence(family.Value, name, path))
                     {
                         string at = $"{path}[{i++}]";
-                        Keys.Add(symmetric ? ReadAes(Map(item, name, at), name, at) : ReadAsymmetric(Map(item, name, at), familyName, name, at));
+                        YamlMappingNode entry = Map(item, name, at);
+                        // In the seed before its material is read, so that a later error zeroes that too (Parse disposes).
+                        SeedKey key = Metadata(entry, name, at);
+                        Keys.Add(key);
+                        if (symmetric) ReadAes(key, entry, name, at);
+                        else ReadAsymmetric(key, entry, familyName, name, at);
                     }
                 }
             }
         }
 
-        private static SeedKey ReadAes(YamlMappingNode entry, string name, string at)
+        private static void ReadAes(SeedKey key, YamlMappingNode entry, string name, string at)
         {
-            SeedKey key = Metadata(entry, name, at);
             key.KeySpec = KeySpec.SYMMETRIC_DEFAULT;
             key.KeyUsage = Optional(Map(entry.Children[new YamlScalarNode("Metadata")], name, at + ".Metadata"), "KeyUsage") ?? KeyUsageType.ENCRYPT_DECRYPT;
             if (!entry.Children.TryGetValue(new YamlScalarNode("BackingKeys"), out YamlNode backing))
@@ -140,12 +160,10 @@ namespace KmsTools.Local.Seeding
                     throw Fail(name, $"{at}.NextKeyRotation '{Scalar(next)}' is not an ISO 8601 date");
                 key.NextKeyRotation = date;
             }
-            return key;
         }
 
-        private static SeedKey ReadAsymmetric(YamlMappingNode entry, string family, string name, string at)
+        private static void ReadAsymmetric(SeedKey key, YamlMappingNode entry, string family, string name, string at)
         {
-            SeedKey key = Metadata(entry, name, at);
             string pem = Required(entry, "PrivateKeyPem", name, at);
             byte[] pkcs8 = Pem.Decode("PRIVATE KEY", pem);
             if (pkcs8 == null)
@@ -162,11 +180,16 @@ namespace KmsTools.Local.Seeding
                 {
                     throw Fail(name, $"{at}.PrivateKeyPem is not an EC private key: {e.Message}");
                 }
+                finally
+                {
+                    SecureBytes.Clear(sec1);
+                }
             }
+            key.Materials.Add(pkcs8);
             try
             {
                 key.PublicKey = KeyPairGenerator.PublicKeyInfoOf(pkcs8);
-                key.KeySpec = SpecOf(PrivateKeyInfo.GetInstance(pkcs8));
+                key.KeySpec = KeyPairGenerator.SpecOf(pkcs8);
             }
             catch (Exception e) when (!(e is KmsException))
             {
@@ -174,39 +197,7 @@ namespace KmsTools.Local.Seeding
             }
             if ((family == "Rsa") != key.KeySpec.StartsWith("RSA_", StringComparison.Ordinal))
                 throw Fail(name, $"{at} is a {key.KeySpec} key, which does not belong under Keys.Asymmetric.{family}");
-            key.Materials.Add(pkcs8);
             key.KeyUsage = Optional(Map(entry.Children[new YamlScalarNode("Metadata")], name, at + ".Metadata"), "KeyUsage") ?? KeyUsageType.SIGN_VERIFY;
-            return key;
-        }
-
-        /// <summary>The KMS key spec of a PKCS#8 private key: RSA by modulus size, EC by named curve, Ed25519, ML-DSA.</summary>
-        private static string SpecOf(PrivateKeyInfo info)
-        {
-            DerObjectIdentifier algorithm = info.PrivateKeyAlgorithm.Algorithm;
-            if (algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
-            {
-                int bits = RsaPrivateKeyStructure.GetInstance(info.ParsePrivateKey()).Modulus.BitLength;
-                if (bits == 2048 || bits == 3072 || bits == 4096) return "RSA_" + bits;
-                throw new ArgumentException($"an RSA key of {bits} bits (KMS has 2048, 3072 and 4096)");
-            }
-            if (algorithm.Equals(X9ObjectIdentifiers.IdECPublicKey))
-            {
-                var curve = DerObjectIdentifier.GetInstance(info.PrivateKeyAlgorithm.Parameters);
-                if (curve.Equals(SecObjectIdentifiers.SecP256r1)) return KeySpec.ECC_NIST_P256;
-                if (curve.Equals(SecObjectIdentifiers.SecP384r1)) return KeySpec.ECC_NIST_P384;
-                if (curve.Equals(SecObjectIdentifiers.SecP521r1)) return KeySpec.ECC_NIST_P521;
-                if (curve.Equals(SecObjectIdentifiers.SecP256k1)) return KeySpec.ECC_SECG_P256K1;
-                if (curve.Id == "1.2.156.10197.1.301") return KeySpec.SM2;
-                throw new ArgumentException($"an EC key on curve {curve.Id}, which KMS does not have");
-            }
-            if (algorithm.Id == "1.3.101.112") return KeySpec.ECC_NIST_EDWARDS25519;
-            switch (algorithm.Id)
-            {
-                case "2.16.840.1.101.3.4.3.17": return "ML_DSA_44";
-                case "2.16.840.1.101.3.4.3.18": return "ML_DSA_65";
-                case "2.16.840.1.101.3.4.3.19": return "ML_DSA_87";
-            }
-            throw new ArgumentException($"a key of algorithm {algorithm.Id}, which KMS does not have");
         }
 
         private static SeedKey Metadata(YamlMappingNode entry, string name, string at)
