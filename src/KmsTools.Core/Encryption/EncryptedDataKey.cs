@@ -1,0 +1,29 @@
+using System;
+using System.Text;
+
+namespace KmsTools.Encryption
+{
+    /// <summary>
+    /// One encrypted copy of a message's data key (structures.md, "Encrypted Data Key"): which key provider wrapped it
+    /// (aws-kms, or a raw keyring's key namespace), that provider's information (a KMS key ARN, a raw key's name) and
+    /// the wrapped key. None of it is secret.
+    /// </summary>
+    public sealed class EncryptedDataKey
+    {
+        public EncryptedDataKey(string providerId, byte[] providerInfo, byte[] ciphertext)
+        {
+            ProviderId = providerId ?? throw new ArgumentNullException(nameof(providerId));
+            ProviderInfo = providerInfo ?? throw new ArgumentNullException(nameof(providerInfo));
+            Ciphertext = ciphertext ?? throw new ArgumentNullException(nameof(ciphertext));
+        }
+
+        public string ProviderId { get; }
+        public byte[] ProviderInfo { get; }
+        public byte[] Ciphertext { get; }
+
+        /// <summary>The provider information as text: a key ARN or a key name (the ESDK's keyrings write UTF-8).</summary>
+        public string ProviderInfoText => MessageFormat.Utf8Strict.GetString(ProviderInfo);
+
+        public override string ToString() => ProviderId + " " + ProviderInfoText;
+    }
+}

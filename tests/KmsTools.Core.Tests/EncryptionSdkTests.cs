@@ -1,0 +1,249 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using KmsTools.Encryption;
+using KmsTools.Encryption.Keyrings;
+using Newtonsoft.Json.Linq;
+using Xunit;
+
+namespace KmsTools.Tests
+{
+    /// <summary>The AWS Encryption SDK message format: the ESDK's own published messages, round trips of every suite, and every kind of damage.</summary>
+    public class EncryptionSdkTests
+    {
+        /// <summary>A keyring with a known data key, as the ESDK's tests use: decrypts any encrypted data key to that key.</summary>
+        internal sealed class StaticKeyring : IKeyring
+        {
+            private readonly byte[] _dataKey;
+            public StaticKeyring(byte[] dataKey) { _dataKey = dataKey; }
+            public string Description => "static test key";
+            public void OnEncrypt(EncryptionMaterials materials, CancellationToken cancellationToken)
+            {
+                if (materials.PlaintextDataKey == null) materials.SetDataKey((byte[])_dataKey.Clone());
+                materials.Add(new EncryptedDataKey("static", Encoding.UTF8.GetBytes("k"), Encoding.UTF8.GetBytes("dk")));
+            }
+            public byte[] OnDecrypt(AlgorithmSuite suite, IReadOnlyDictionary<string, string> context, IReadOnlyList<EncryptedDataKey> keys, IList<string> failures, CancellationToken cancellationToken) =>
+                (byte[])(_dataKey ?? new byte[suite.KeyLength]).Clone();
+        }
+
+        private static readonly MessageOptions AllowAny = new MessageOptions { CommitmentPolicy = CommitmentPolicy.RequireEncryptAllowDecrypt };
+
+        internal static string FixturePath(params string[] parts)
+        {
+            string dir = AppContext.BaseDirectory;
+            while (dir != null && !Directory.Exists(Path.Combine(dir, "tests", "fixtures"))) dir = Path.GetDirectoryName(dir);
+            return Path.Combine(new[] { dir, "tests", "fixtures" }.Concat(parts).ToArray());
+        }
+
+        public static IEnumerable<object[]> PublishedVectors() =>
+            JObject.Parse(File.ReadAllText(FixturePath("esdk", "esdk-js-vectors.json")))["vectors"].Select(v => new object[] { (string)v["name"] });
+
+        [Theory]
+        [MemberData(nameof(PublishedVectors))]
+        public void DecryptsTheEsdksPublishedMessages(string name)
+        {
+            JToken vector = JObject.Parse(File.ReadAllText(FixturePath("esdk", "esdk-js-vectors.json")))["vectors"].Single(v => (string)v["name"] == name);
+            byte[] message = Convert.FromBase64String((string)vector["ciphertext"]);
+            string dataKey = (string)vector["dataKey"];
+            var keyring = new StaticKeyring(dataKey == null ? null : Convert.FromBase64String(dataKey));
+            var output = new MemoryStream();
+            if (vector["error"] != null)
+            {
+                var error = Assert.Throws<KmsException>(() => MessageDecryptor.Decrypt(new MemoryStream(message), output, new[] { keyring }, AllowAny));
+                Assert.Equal(KmsErrorCodes.InvalidCiphertext, error.ErrorCode);
+                Assert.Contains((string)vector["error"], error.Message);
+                return;
+            }
+            MessageInfo info = MessageDecryptor.Decrypt(new MemoryStream(message), output, new[] { keyring }, AllowAny);
+            Assert.Equal((string)vector["plaintext"], Encoding.UTF8.GetString(output.ToArray()));
+            Assert.Equal((string)vector["suite"], info.Header.Suite.IdHex);
+            Assert.Equal(message.Length, info.MessageLength);
+        }
+
+        [Fact]
+        public void VersionOneMessagesNeedTheUsersConsentToDecrypt()
+        {
+            JToken vector = JObject.Parse(File.ReadAllText(FixturePath("esdk", "esdk-js-vectors.json")))["vectors"].First(v => (string)v["suite"] == "0378");
+            var error = Assert.Throws<KmsException>(() => MessageDecryptor.Decrypt(new MemoryStream(Convert.FromBase64String((string)vector["ciphertext"])),
+                new MemoryStream(), new[] { new StaticKeyring(null) }, new MessageOptions()));
+            Assert.Equal(KmsErrorCodes.UnsupportedOperation, error.ErrorCode);
+            Assert.Contains("RequireEncryptAllowDecrypt", error.Message);
+        }
+
+        private static byte[] Key(int length) => Enumerable.Range(0, length).Select(i => (byte)(i * 7 + 1)).ToArray();
+
+        private static byte[] Encrypt(byte[] plaintext, AlgorithmSuite suite, int frameLength, IDictionary<string, string> context = null, CommitmentPolicy policy = CommitmentPolicy.RequireEncryptRequireDecrypt)
+        {
+            var output = new MemoryStream();
+            MessageEncryptor.Encrypt(new MemoryStream(plaintext), output, new[] { new StaticKeyring(Key(suite.KeyLength)) },
+                new MessageOptions { Suite = suite, FrameLength = frameLength, EncryptionContext = context, CommitmentPolicy = policy });
+            return output.ToArray();
+        }
+
+        private static byte[] Decrypt(byte[] message, int keyLength, MessageOptions options = null)
+        {
+            var output = new MemoryStream();
+            MessageDecryptor.Decrypt(new MemoryStream(message), output, new[] { new StaticKeyring(Key(keyLength)) }, options ?? AllowAny);
+            return output.ToArray();
+        }
+
+        public static IEnumerable<object[]> SuitesAndSizes()
+        {
+            foreach (AlgorithmSuite suite in AlgorithmSuite.All)
+                foreach (int size in new[] { 0, 1, 63, 64, 65, 192, 1000 })
+                    yield return new object[] { suite.IdHex, size };
+        }
+
+        [Theory]
+        [MemberData(nameof(SuitesAndSizes))]
+        public void EverySuiteRoundTripsAtFrameBoundaries(string suiteId, int size)
+        {
+            AlgorithmSuite suite = AlgorithmSuite.Find(suiteId);
+            byte[] plaintext = Enumerable.Range(0, size).Select(i => (byte)i).ToArray();
+            var policy = suite.IsCommitting ? CommitmentPolicy.RequireEncryptRequireDecrypt : CommitmentPolicy.ForbidEncryptAllowDecrypt;
+            byte[] message = Encrypt(plaintext, suite, 64, new Dictionary<string, string> { ["purpose"] = "test" }, policy);
+            Assert.Equal(suite.MessageFormatVersion, message[0]);
+            Assert.Equal(plaintext, Decrypt(message, suite.KeyLength));
+            // Frames: the plaintext's whole frames as regular frames, the rest (a whole frame when it divides evenly, else what is left) final.
+            int frames = size == 0 ? 1 : (size + 63) / 64;
+            MessageHeader header = MessageDecryptor.ReadHeader(new MemoryStream(message));
+            Assert.Equal(64u, header.FrameLength);
+            int bodyLength = frames * (4 + 12 + 16) + 8 + size;
+            int headerLength = header.Body.Length + header.Authentication.Length;
+            Assert.InRange(message.Length - headerLength - bodyLength, 0, suite.IsSigned ? 2 + 104 : 0);
+        }
+
+        [Fact]
+        public void BatchesOfFramesJoinUpExactly()
+        {
+            // Sizes around the encryptor's batch (1 MiB): a frame held back at the end of a batch must go out in the next.
+            foreach (int size in new[] { MessageEncryptor.BatchBytes - 1, MessageEncryptor.BatchBytes, MessageEncryptor.BatchBytes + 1, 3 * MessageEncryptor.BatchBytes + 4097 })
+            {
+                byte[] plaintext = new byte[size];
+                new Random(size).NextBytes(plaintext);
+                byte[] message = Encrypt(plaintext, AlgorithmSuite.Default, 4096);
+                Assert.Equal(plaintext, Decrypt(message, 32, new MessageOptions()));
+            }
+        }
+
+        [Fact]
+        public void NoDamagedOrTruncatedMessageDecrypts()
+        {
+            foreach (AlgorithmSuite suite in new[] { AlgorithmSuite.Default, AlgorithmSuite.ById[0x0478] })
+            {
+                byte[] message = Encrypt(Encoding.UTF8.GetBytes("a secret of some length, in three frames"), suite, 16, new Dictionary<string, string> { ["k"] = "v" });
+                for (int i = 0; i < message.Length; i++)
+                {
+                    byte[] damaged = (byte[])message.Clone();
+                    damaged[i] ^= 0x01;
+                    var error = Assert.Throws<KmsException>(() => Decrypt(damaged, 32));
+                    Assert.Contains(error.ErrorCode, new[] { KmsErrorCodes.InvalidCiphertext, KmsErrorCodes.IncorrectKey, KmsErrorCodes.UnsupportedOperation });
+                }
+                for (int length = 0; length < message.Length; length++)
+                {
+                    var error = Assert.Throws<KmsException>(() => Decrypt(message.Take(length).ToArray(), 32));
+                    Assert.Equal(KmsErrorCodes.InvalidCiphertext, error.ErrorCode);
+                }
+                var trailing = Assert.Throws<KmsException>(() => Decrypt(message.Concat(new byte[] { 0 }).ToArray(), 32));
+                Assert.Contains("follow the end of the message", trailing.Message);
+            }
+        }
+
+        [Fact]
+        public void EachFailureSaysWhichPartFailed()
+        {
+            byte[] message = Encrypt(new byte[40], AlgorithmSuite.Default, 16);
+            MessageHeader header = MessageDecryptor.ReadHeader(new MemoryStream(message));
+            int body = header.Body.Length + header.Authentication.Length;
+            string Fail(int at)
+            {
+                byte[] damaged = (byte[])message.Clone();
+                damaged[at] ^= 0x80;
+                return Assert.Throws<KmsException>(() => Decrypt(damaged, 32)).Message;
+            }
+            Assert.Contains("key commitment", Fail(header.Body.Length - 1));                  // the commit key
+            Assert.Contains("header does not authenticate", Fail(body - 1));                  // the header tag
+            Assert.Contains("Frame 2 ", Fail(body + (4 + 12 + 16 + 16) + 4 + 12));             // frame 2's content
+            Assert.Contains("signature does not verify", Fail(message.Length - 1));           // the footer
+            Assert.Contains("ends inside frame 3", Assert.Throws<KmsException>(() => Decrypt(message.Take(body + 2 * 48 + 10).ToArray(), 32)).Message);
+        }
+
+        [Fact]
+        public void TheRequiredContextMustBeThere()
+        {
+            byte[] message = Encrypt(new byte[5], AlgorithmSuite.Default, 4096, new Dictionary<string, string> { ["purpose"] = "backup", ["team"] = "ops" });
+            Assert.Equal(new byte[5], Decrypt(message, 32, new MessageOptions { EncryptionContext = new Dictionary<string, string> { ["purpose"] = "backup" } }));
+            var wrong = Assert.Throws<KmsException>(() => Decrypt(message, 32, new MessageOptions { EncryptionContext = new Dictionary<string, string> { ["purpose"] = "restore" } }));
+            Assert.Equal("The message's encryption context has 'purpose=backup', not the required 'purpose=restore'.", wrong.Message);
+            var missing = Assert.Throws<KmsException>(() => Decrypt(message, 32, new MessageOptions { EncryptionContext = new Dictionary<string, string> { ["owner"] = "me" } }));
+            Assert.StartsWith("The message's encryption context has no key 'owner'", missing.Message);
+        }
+
+        [Fact]
+        public void ReservedContextKeysAndTooManyDataKeysAreRefusedBeforeAnyWork()
+        {
+            var reserved = Assert.Throws<KmsException>(() => Encrypt(new byte[1], AlgorithmSuite.Default, 4096, new Dictionary<string, string> { ["aws-crypto-public-key"] = "x" }));
+            Assert.Equal(KmsErrorCodes.Validation, reserved.ErrorCode);
+            var output = new MemoryStream();
+            var three = new IKeyring[] { new StaticKeyring(Key(32)), new StaticKeyring(Key(32)), new StaticKeyring(Key(32)) };
+            MessageEncryptor.Encrypt(new MemoryStream(new byte[1]), output, three, new MessageOptions());
+            var error = Assert.Throws<KmsException>(() => MessageDecryptor.Decrypt(new MemoryStream(output.ToArray()), new MemoryStream(), three, new MessageOptions { MaxEncryptedDataKeys = 2 }));
+            Assert.Equal(KmsErrorCodes.LimitExceeded, error.ErrorCode);
+            Assert.Equal(3, MessageDecryptor.ReadHeader(new MemoryStream(output.ToArray())).EncryptedDataKeys.Count);
+            Assert.Throws<KmsException>(() => MessageEncryptor.Encrypt(new MemoryStream(new byte[1]), new MemoryStream(), three, new MessageOptions { MaxEncryptedDataKeys = 2 }));
+        }
+
+        [Fact]
+        public void RawRsaKeyringWrapsToThePublicKeyAlone()
+        {
+            using (Crypto.GeneratedKeyPair pair = Crypto.KeyPairGenerator.Generate("RSA_2048"))
+            {
+                var output = new MemoryStream();
+                MessageInfo info = MessageEncryptor.Encrypt(new MemoryStream(Encoding.UTF8.GetBytes("offline")), output, new[] { new RawRsaKeyring(pair.PublicKeyInfo, null) }, new MessageOptions());
+                EncryptedDataKey key = Assert.Single(info.Header.EncryptedDataKeys);
+                Assert.Equal(RawRsaKeyring.DefaultNamespace, key.ProviderId);
+                Assert.Equal(RawRsaKeyring.DefaultName(pair.PublicKeyInfo), key.ProviderInfoText);
+                Assert.Equal(256, key.Ciphertext.Length);
+                var plain = new MemoryStream();
+                MessageDecryptor.Decrypt(new MemoryStream(output.ToArray()), plain, new[] { new RawRsaKeyring(null, pair.PrivateKeyPkcs8) }, new MessageOptions());
+                Assert.Equal("offline", Encoding.UTF8.GetString(plain.ToArray()));
+                var other = Assert.Throws<KmsException>(() => MessageDecryptor.Decrypt(new MemoryStream(output.ToArray()), new MemoryStream(),
+                    new[] { new RawRsaKeyring(null, pair.PrivateKeyPkcs8, keyName: "another") }, new MessageOptions()));
+                Assert.Equal(KmsErrorCodes.IncorrectKey, other.ErrorCode);
+                Assert.Contains(RawRsaKeyring.DefaultNamespace + " " + key.ProviderInfoText, other.Message);
+            }
+        }
+        [Fact]
+        public void KmsKeyringGeneratesWithTheFirstKeyAndEncryptsWithTheOthers()
+        {
+            using (var store = new TestStore())
+            {
+                Model.KeyMetadata first = store.NewSymmetricKey("alias/first"), second = store.NewSymmetricKey();
+                var context = new Dictionary<string, string> { ["purpose"] = "backup" };
+                var output = new MemoryStream();
+                MessageInfo info = MessageEncryptor.Encrypt(new MemoryStream(Encoding.UTF8.GetBytes("data")), output,
+                    new[] { new KmsKeyring(store.Kms, new[] { "alias/first", second.KeyId }) }, new MessageOptions { EncryptionContext = context });
+                Assert.Equal(new[] { first.Arn, second.Arn }, info.Header.EncryptedDataKeys.Select(k => k.ProviderInfoText));
+                Assert.All(info.Header.EncryptedDataKeys, k => Assert.Equal("aws-kms", k.ProviderId));
+                // Each blob is an ordinary KMS ciphertext under the message's whole context (with the signature key).
+                var full = info.Header.EncryptionContext.ToDictionary(p => p.Key, p => p.Value);
+                Assert.Equal(32, store.Kms.Decrypt(new Model.DecryptRequest { CiphertextBlob = info.Header.EncryptedDataKeys[1].Ciphertext, EncryptionContext = full }).Plaintext.Length);
+
+                foreach (var keys in new[] { new string[0], new[] { second.Arn }, new[] { "alias/first" } })
+                {
+                    var plain = new MemoryStream();
+                    MessageDecryptor.Decrypt(new MemoryStream(output.ToArray()), plain, new[] { new KmsKeyring(store.Kms, keys) }, new MessageOptions());
+                    Assert.Equal("data", Encoding.UTF8.GetString(plain.ToArray()));
+                }
+                Model.KeyMetadata unrelated = store.NewSymmetricKey();
+                var refused = Assert.Throws<KmsException>(() => MessageDecryptor.Decrypt(new MemoryStream(output.ToArray()), new MemoryStream(),
+                    new[] { new KmsKeyring(store.Kms, new[] { unrelated.Arn }) }, new MessageOptions()));
+                Assert.Equal(KmsErrorCodes.IncorrectKey, refused.ErrorCode);
+                Assert.Contains("aws-kms " + first.Arn, refused.Message);
+            }
+        }
+    }
+}
