@@ -47,6 +47,11 @@
         'Invoke-KmsSigning'
         'Test-KmsSignature'
         'Get-KmsSharedSecret'
+        'Protect-KmsFile'
+        'Unprotect-KmsFile'
+        'Protect-KmsData'
+        'Unprotect-KmsData'
+        'Get-KmsEncryptedMessage'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -2,8 +2,8 @@
 # options of several operations, and PowerShell's own. build/New-CmdletDocs.ps1 writes them into docs/ (new docs,
 # and -Refresh for existing ones); tests/Help.Tests.ps1 fails when a doc's text of a Shared one differs from it.
 @{
-  # Cmdlets that are no KMS operation (the server's, seeding): documented by hand, and their -PassThru means what their own docs say.
-  NotKmsOperations = @('Start-KmsServer', 'Get-KmsServer', 'Stop-KmsServer', 'Import-KmsKeyStoreSeed')
+  # Cmdlets that are no KMS operation (the server's, seeding, the Encryption SDK format's): documented by hand, and their -PassThru means what their own docs say.
+  NotKmsOperations = @('Start-KmsServer', 'Get-KmsServer', 'Stop-KmsServer', 'Import-KmsKeyStoreSeed', 'Protect-KmsFile', 'Unprotect-KmsFile', 'Protect-KmsData', 'Unprotect-KmsData', 'Get-KmsEncryptedMessage')
   Shared = @{
     Region = 'The AWS Region (the CLI''s --region). Keys are regional, in the local store as in KMS. Default: $env:AWS_REGION, then $env:AWS_DEFAULT_REGION, then the profile''s region, then us-east-1. China Regions (cn-north-1, cn-northwest-1) use the aws-cn partition and allow SM2.'
     Profile = 'A named profile of the AWS config and credentials files (the CLI''s --profile; alias -ProfileName). Its region and endpoint_url apply; remote calls use its credentials. Default: $env:AWS_PROFILE.'

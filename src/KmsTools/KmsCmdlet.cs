@@ -6,101 +6,17 @@ using KmsTools.Infrastructure;
 namespace KmsTools.Commands
 {
     /// <summary>
-    /// What every KmsTools cmdlet shares: the AWS CLI's options (global ones, -CliInputJson, -GenerateCliSkeleton,
-    /// -Output, -Query), the backend's lifetime (one per invocation, disposed on every exit path) and the stop token.
+    /// What every cmdlet of a KMS operation shares: beyond <see cref="KmsBackendCmdlet"/>'s backend options and
+    /// lifetime, the aws CLI's per-operation options (-CliInputJson, -GenerateCliSkeleton, -Output, -Query).
     /// The request pipeline is in KmsCmdlet.Operations.cs; the CLI's output in <see cref="CliResult"/>; the backend's
     /// trace in <see cref="BackendTrace"/>; items computed ahead in <see cref="AheadQueue"/>.
     /// </summary>
-    public abstract partial class KmsCmdlet : PSCmdlet, IDisposable
+    public abstract partial class KmsCmdlet : KmsBackendCmdlet
     {
-        private static int _openBackends;
-        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly AheadQueue _ahead = new AheadQueue();
-        private IKmsBackend _backend;
-        private BackendTrace _trace;
-        private bool _disposed;
-
-        /// <summary>The AWS Region (--region). Default: $env:AWS_REGION, $env:AWS_DEFAULT_REGION, the profile's region, else us-east-1.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(RegionCompleter))]
-        public string Region { get; set; }
-
-        /// <summary>A named profile of the AWS config and credentials files (--profile). Default: $env:AWS_PROFILE.</summary>
-        [Parameter]
-        [Alias("ProfileName")]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(ProfileCompleter))]
-        public string Profile { get; set; }
-
-        /// <summary>A KMS endpoint to send requests to (--endpoint-url); choosing one selects the remote backend.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string EndpointUrl { get; set; }
-
-        /// <summary>Local (the embedded engine) or Remote (AWS KMS or -EndpointUrl). Default: $env:KMSTOOLS_BACKEND, else remote only when an endpoint is configured.</summary>
-        [Parameter]
-        [ValidateSet("Local", "Remote")]
-        public string Backend { get; set; }
-
-        /// <summary>Do not verify the endpoint's TLS certificate (--no-verify-ssl).</summary>
-        [Parameter]
-        public SwitchParameter NoVerifySsl { get; set; }
-
-        /// <summary>A PEM file of CA certificates to trust for the endpoint (--ca-bundle). Default: $env:AWS_CA_BUNDLE.</summary>
-        [Parameter]
-        public string CaBundle { get; set; }
-
-        /// <summary>Seconds to wait for data from the endpoint (--cli-read-timeout); 60 by default, 0 waits forever.</summary>
-        [Parameter]
-        [ValidateRange(0, int.MaxValue)]
-        public int? CliReadTimeout { get; set; }
-
-        /// <summary>Seconds to wait for a connection (--cli-connect-timeout); 60 by default, 0 waits forever.</summary>
-        [Parameter]
-        [ValidateRange(0, int.MaxValue)]
-        public int? CliConnectTimeout { get; set; }
-
-        /// <summary>Send requests unsigned (--no-sign-request).</summary>
-        [Parameter]
-        public SwitchParameter NoSignRequest { get; set; }
-
-        /// <summary>The backend this invocation talks to, made once per invocation (not per pipeline item).</summary>
-        internal IKmsBackend KmsBackend
-        {
-            get
-            {
-                if (_backend == null)
-                {
-                    _backend = BackendSelector.Create(new BackendSettings
-                    {
-                        Region = Region, Profile = Profile, EndpointUrl = EndpointUrl, Backend = Backend,
-                        NoVerifySsl = NoVerifySsl, CaBundle = CaBundle, ReadTimeoutSeconds = CliReadTimeout,
-                        ConnectTimeoutSeconds = CliConnectTimeout, NoSignRequest = NoSignRequest, Trace = (_trace = new BackendTrace(WriteDebug)).Write,
-                    });
-                    Interlocked.Increment(ref _openBackends);
-                    Verbose("Using the " + _backend.Description + ".");
-                }
-                return _backend;
-            }
-        }
-
-        /// <summary>
-        /// WriteVerbose, except under -Debug without -Verbose: PowerShell 7 then sets the verbose preference of a compiled
-        /// cmdlet to Inquire, so every verbose line would prompt (and fail when non-interactive). The lines go to the debug
-        /// stream instead, which -Debug shows without asking.
-        /// </summary>
-        internal void Verbose(string message)
-        {
-            if (MyInvocation.BoundParameters.ContainsKey("Debug") && !MyInvocation.BoundParameters.ContainsKey("Verbose")) WriteDebug(message);
-            else WriteVerbose(message);
-        }
-
-        /// <summary>Cancelled when the pipeline stops (Ctrl+C, Select-Object -First, a terminating error): every backend call gets it.</summary>
-        internal CancellationToken StopToken => _stopping.Token;
 
         /// <summary>Backends made by cmdlets of this process and not yet disposed (for tests of every exit path).</summary>
-        public static int OpenBackends => Volatile.Read(ref _openBackends);
+        public static new int OpenBackends => KmsBackendCmdlet.OpenBackends;
 
         /// <summary>Items computed ahead (RSA pairs) and neither written nor discarded yet, process-wide (for tests).</summary>
         public static int PendingAheadItems => AheadQueue.Live;
@@ -114,32 +30,8 @@ namespace KmsTools.Commands
             ReleaseBackend();
         }
 
-        /// <summary>Ctrl+C or StopPipeline: calls in flight (the network, RSA generation) end now, not when they are done.</summary>
-        protected override void StopProcessing() => _stopping.Cancel();
-
-        /// <summary>
-        /// Every exit path ends here, EndProcessing or not (PowerShell skips it when a pipeline stops early, on
-        /// -ErrorAction Stop, on Select-Object -First): work computed ahead is cancelled and its secrets zeroed,
-        /// the backend (with its cache of key material) disposed.
-        /// </summary>
-        public void Dispose()
-        {
-            if (_disposed) return;
-            _disposed = true;
-            _stopping.Cancel();
-            _ahead.Dispose();
-            ReleaseBackend();
-            _stopping.Dispose();
-        }
-
-        private void ReleaseBackend()
-        {
-            IKmsBackend backend = _backend;
-            _backend = null;
-            if (backend == null) return;
-            (backend as IDisposable)?.Dispose();
-            Interlocked.Decrement(ref _openBackends);
-        }
+        /// <summary>Work computed ahead is cancelled and its secrets zeroed, on every exit path.</summary>
+        protected override void ReleaseResources() => _ahead.Dispose();
 
         /// <summary>A JSON document of the operation's request members (--cli-input-json), or file://path to one. Parameters given on the command line override its members.</summary>
         [Parameter(Mandatory = true, ParameterSetName = CliInputJsonSet)]

@@ -245,5 +245,31 @@ namespace KmsTools.Tests
                 Assert.Contains("aws-kms " + first.Arn, refused.Message);
             }
         }
+        /// <summary>
+        /// The test vector of docs/encryption-sdk-format.md: fixed data key (0x00..0x1f), message id (0x20..0x3f),
+        /// context and encrypted data key, suite 0x0478 (unsigned, so every byte is determined), 16-byte frames.
+        /// </summary>
+        internal static byte[] DocumentedVector()
+        {
+            var output = new MemoryStream();
+            var keyring = new StaticKeyring(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray());
+            MessageEncryptor.Encrypt(new MemoryStream(Encoding.UTF8.GetBytes("Hello, KmsTools!\n")), output, new[] { keyring },
+                new MessageOptions { Suite = AlgorithmSuite.ById[0x0478], FrameLength = 16, EncryptionContext = new Dictionary<string, string> { ["purpose"] = "test vector" } },
+                Enumerable.Range(0x20, 32).Select(i => (byte)i).ToArray());
+            return output.ToArray();
+        }
+
+        [Fact]
+        public void TheDocumentedTestVectorIsWhatTheEncryptorWrites()
+        {
+            string doc = File.ReadAllText(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(FixturePath())), "docs", "encryption-sdk-format.md"));
+            var block = System.Text.RegularExpressions.Regex.Match(doc, "<!-- vector -->\\s*```text\\s*(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline);
+            Assert.True(block.Success, "docs/encryption-sdk-format.md has no <!-- vector --> block");
+            string hex = string.Concat(block.Groups[1].Value.Split('\n').Select(line => System.Text.RegularExpressions.Regex.Split(line, "\\s{2,}")[0].Replace(" ", string.Empty).Trim()));
+            Assert.Equal(hex, Crypto.Hex.ToLower(DocumentedVector()));
+            var plain = new MemoryStream();
+            MessageDecryptor.Decrypt(new MemoryStream(DocumentedVector()), plain, new[] { new StaticKeyring(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray()) }, new MessageOptions());
+            Assert.Equal("Hello, KmsTools!\n", Encoding.UTF8.GetString(plain.ToArray()));
+        }
     }
 }

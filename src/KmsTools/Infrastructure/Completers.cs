@@ -40,6 +40,18 @@ namespace KmsTools.Infrastructure
         protected override IEnumerable<string> Values => Model.KeySpec.Values;
     }
 
+    /// <summary>The AWS Encryption SDK's algorithm suites, by name; under -CommitmentPolicy ForbidEncryptAllowDecrypt the version 1 ones, else the committing ones.</summary>
+    public sealed class AlgorithmSuiteCompleter : ClosedSetCompleter
+    {
+        protected override IEnumerable<string> Values => Encryption.AlgorithmSuite.All.Select(s => s.Name);
+
+        protected override IEnumerable<string> ValuesFor(IDictionary fakeBoundParameters)
+        {
+            bool forbid = string.Equals(fakeBoundParameters?["CommitmentPolicy"]?.ToString(), nameof(Encryption.CommitmentPolicy.ForbidEncryptAllowDecrypt), StringComparison.OrdinalIgnoreCase);
+            return Encryption.AlgorithmSuite.All.Where(s => s.IsCommitting != forbid).Select(s => s.Name);
+        }
+    }
+
     public sealed class KeyUsageCompleter : ClosedSetCompleter
     {
         protected override IEnumerable<string> Values => Model.KeyUsageType.Values;

@@ -1,0 +1,79 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using KmsTools.Encryption;
+using KmsTools.Infrastructure;
+
+namespace KmsTools.Commands
+{
+    /// <summary>
+    /// Reads the header of AWS Encryption SDK messages without decrypting them (no key, no KMS call): the suite, the
+    /// message id, the encryption context and who can open the data key. The header is not authenticated until a key
+    /// opens it, so this says what the message claims.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "KmsEncryptedMessage", DefaultParameterSetName = PathSet)]
+    [OutputType(typeof(KmsEncryptedMessage))]
+    public sealed class GetKmsEncryptedMessageCommand : PSCmdlet
+    {
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+        private const string InputObjectSet = "InputObject";
+        private MessageFilePaths _paths;
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; }
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; }
+
+        /// <summary>A message in memory: its bytes, a stream, or its base64 text.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = InputObjectSet)]
+        public object InputObject { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, ushort.MaxValue)]
+        public int MaxEncryptedDataKeys { get; set; } = KmsEncryptedMessageCmdlet.DefaultMaxEncryptedDataKeys;
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == InputObjectSet)
+            {
+                try
+                {
+                    using (var bytes = new PipelineBytes(textIsBase64: true))
+                    {
+                        bytes.Add(InputObject, "InputObject");
+                        WriteObject(KmsEncryptedMessage.From(MessageDecryptor.ReadHeader(bytes.Open("InputObject"), MaxEncryptedDataKeys)));
+                    }
+                }
+                catch (KmsException e)
+                {
+                    WriteError(KmsErrorRecords.Create(e, InputObject));
+                }
+                return;
+            }
+            _paths = _paths ?? new MessageFilePaths(this);
+            bool literal = ParameterSetName == LiteralPathSet;
+            foreach (string path in _paths.Inputs(literal ? LiteralPath : Path, literal, (e, item) => WriteError(KmsErrorRecords.Create((KmsException)e, item))))
+            {
+                try
+                {
+                    using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024))
+                        WriteObject(KmsEncryptedMessage.From(MessageDecryptor.ReadHeader(stream, MaxEncryptedDataKeys), path, stream.Length));
+                }
+                catch (KmsException e)
+                {
+                    WriteError(KmsErrorRecords.Create(new KmsException(e.ErrorCode, $"'{path}': {e.Message}", e.MemberName, e), path));
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    WriteError(new ErrorRecord(e, "FileIOError", ErrorCategory.ReadError, path));
+                }
+            }
+        }
+    }
+}
