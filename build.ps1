@@ -237,6 +237,9 @@ function Invoke-Bench {
     Write-Host 'Benchmarks of the module: cmdlets, import, the aws CLI and openssl...' -ForegroundColor Cyan
     # A process of its own, as a user's session would be, with the freshly built module.
     Invoke-ChildPwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'bench/Measure-Cmdlets.ps1'), '-ModulePath', (Join-Path $Root 'KmsTools.psd1'), '-Results', $results)
+    Write-Host 'Benchmarks of the Encryption SDK format: Protect-KmsFile and Unprotect-KmsFile on 1 GiB, openssl speed, the ESDK for JavaScript...' -ForegroundColor Cyan
+    Install-InteropPeers
+    Invoke-ChildPwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'bench/Measure-EncryptionSdk.ps1'), '-ModulePath', (Join-Path $Root 'KmsTools.psd1'), '-Results', $results)
     Write-Host "Results in $results (report.md, *.json)"
 }
 

@@ -191,6 +191,22 @@ Describe 'Protect-KmsFile and Unprotect-KmsFile with KMS keys' {
         (Unprotect-KmsFile $message.Path).Length | Should -Be 9
     }
 
+    It 'shows Write-Progress for a large file, and closes it' {
+        $file = Join-Path $Work 'progress.bin'
+        $stream = [IO.File]::Create($file); $stream.SetLength(64MB); $stream.Dispose()
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$ModuleManifest'; `$env:KMSTOOLS_HOME = '$StoreHome'; Protect-KmsFile '$file' -KeyId alias/esdk -Force | Out-Null")
+        $ps.Invoke()
+        $ps.Streams.Error | Should -BeNullOrEmpty
+        $records = @($ps.Streams.Progress)
+        $ps.Dispose()
+        $records.Count | Should -BeGreaterOrEqual 2
+        $records[0].Activity | Should -BeExactly 'Protect-KmsFile'
+        $records[0].StatusDescription | Should -BeLike '* of 64 MiB'
+        $records[-1].RecordType | Should -Be 'Completed'
+        Remove-Item $file, "$file.encrypted"
+    }
+
     It 'leaves nothing behind when stopped (Ctrl+C) in the middle of a large file' {
         $big = Join-Path $Work 'big.bin'
         $stream = [IO.File]::Create($big); $stream.SetLength(1GB); $stream.Dispose()

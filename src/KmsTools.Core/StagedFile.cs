@@ -7,7 +7,7 @@ namespace KmsTools
     /// <summary>
     /// A file written in full before it appears under its name: the bytes go to a temporary file beside the destination
     /// (created new, so a planted link is refused, never followed; owner-only from its creation when it will hold
-    /// plaintext), which <see cref="Commit"/> flushes to disk and renames into place. Disposed uncommitted (a failure,
+    /// plaintext), which <see cref="Commit"/> renames into place once it is complete. Disposed uncommitted (a failure,
     /// a stopped pipeline) it is deleted, so no partial output is ever left behind.
     /// </summary>
     public sealed class StagedFile : IDisposable
@@ -44,10 +44,14 @@ namespace KmsTools
             return new StagedFile(destination, temp, stream);
         }
 
-        /// <summary>Flushes the whole file to disk and renames it into place; an existing destination is replaced only when <paramref name="overwrite"/>.</summary>
+        /// <summary>
+        /// Renames the complete file into place; an existing destination is replaced only when <paramref name="overwrite"/>.
+        /// The bytes are handed to the OS but not forced to the disk (as cp, gpg and aws-encryption-cli do not): an fsync
+        /// of a large file costs more than its encryption (3.4 s per GiB on this machine's disk, against 0.5 s without).
+        /// </summary>
         public void Commit(bool overwrite)
         {
-            _stream.Flush(true);
+            _stream.Flush();
             _stream.Dispose();
 #if NET
             File.Move(TempPath, Destination, overwrite);

@@ -6,7 +6,8 @@
 //           static {"dataKey": base64}                                       (decrypt only: a known data key)
 // options also: "context" (encrypt: the encryption context; decrypt: pairs the message must have), "frameLength",
 // "suiteId" (decimal, e.g. 1144 for 0x0478), "policy" (the ESDK's CommitmentPolicy name).
-// Prints one JSON line: the message's suite id, message id, context and data key providers.
+// Prints one JSON line: the message's suite id, message id, context and data key providers, and the seconds the
+// stream took (for build.ps1 -Task Bench).
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { constants } from 'node:crypto';
@@ -52,8 +53,10 @@ function keyring() {
   }
 }
 
+const started = process.hrtime.bigint();
 function describe(header) {
   return {
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
     suiteId: header.suiteId, messageId: Buffer.from(header.messageId).toString('base64'),
     encryptionContext: header.encryptionContext,
     providers: header.encryptedDataKeys.map((k) => `${k.providerId} ${k.providerInfo}`),

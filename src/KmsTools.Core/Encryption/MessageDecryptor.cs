@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
+using System.Threading;
 using KmsTools.Crypto;
 using KmsTools.Encryption.Keyrings;
 
@@ -46,11 +47,14 @@ namespace KmsTools.Encryption
                         hash.AppendData(header.Body);
                         byte[] authentication = header.Authentication;
                         hash.AppendData(authentication);
-                        reader.Digest = hash;
                     }
-                    long plaintextLength = header.IsFramed
-                        ? ReadFrames(reader, output, cipher, header, options)
-                        : ReadSingleBlock(reader, output, cipher, header, options);
+                    long plaintextLength;
+                    if (header.IsFramed) plaintextLength = ReadFrames(reader, message, output, key, header, hash, options);
+                    else
+                    {
+                        reader.Digest = hash;
+                        plaintextLength = ReadSingleBlock(reader, output, cipher, header, options);
+                    }
                     if (hash != null)
                     {
                         reader.Digest = null;
@@ -126,63 +130,133 @@ namespace KmsTools.Encryption
             }
         }
 
-        private static long ReadFrames(MessageReader reader, Stream output, FrameCipher cipher, MessageHeader header, MessageOptions options)
+        /// <summary>A batch of frames as they are in the message (so that they hash as they are) and the plaintext they decrypt to.</summary>
+        private sealed class Batch
+        {
+            public byte[] Raw;
+            public int RawLength;
+            public int[] IvAt;
+            public uint FirstSequence;
+            public int Regular;
+            public bool HasFinal;
+            public int FinalLength;
+            public byte[] Plain;
+            public long Position;
+        }
+
+        /// <summary>
+        /// Framed content, read, decrypted (on every core), hashed and written at the same time: the reading stage checks
+        /// the framing (sequence numbers in order, the final frame no longer than the frame length); a frame whose tag
+        /// does not verify stops everything, and the first such frame is the one named. The signature's hash runs on
+        /// the calling thread over each batch's bytes as read, beside the reading and the decryption of the next.
+        /// </summary>
+        private static long ReadFrames(MessageReader reader, Stream message, Stream output, byte[] key, MessageHeader header, IncrementalHash hash, MessageOptions options)
         {
             if (header.FrameLength > MessageOptions.MaxFrameLength)
                 throw new KmsException(KmsErrorCodes.LimitExceeded, $"The message's frame length is {header.FrameLength} bytes; this module decrypts frames of at most {MessageOptions.MaxFrameLength}.");
             int frame = (int)header.FrameLength;
-            var aad = new BodyAad(header.MessageId);
-            var iv = new byte[AlgorithmSuite.IvLength];
-            var tag = new byte[AlgorithmSuite.TagLength];
-            var sealedFrame = new byte[frame];
-            int batch = Math.Max(frame, MessageEncryptor.BatchBytes);
-            var plain = new byte[batch];
-            int pending = 0;
-            long total = 0;
+            const int iv = AlgorithmSuite.IvLength, tag = AlgorithmSuite.TagLength;
+            int slot = iv + frame + tag;
+            int framesPerBatch = MessageEncryptor.FramesPerBatch(message, frame, 4 + slot, out int batches);
+            var pool = new Batch[Math.Min(batches, MessageEncryptor.BatchesInFlight(frame * framesPerBatch))];
+            for (int i = 0; i < pool.Length; i++)
+                pool[i] = new Batch { Raw = new byte[framesPerBatch * (4 + slot) + 8], IvAt = new int[framesPerBatch], Plain = new byte[framesPerBatch * frame] };
             uint expected = 1;
-            try
+            long total = 0;
+
+            bool Produce(Batch batch)
             {
-                while (true)
+                options.CancellationToken.ThrowIfCancellationRequested();
+                byte[] raw = batch.Raw;
+                int at = 0;
+                batch.FirstSequence = expected;
+                batch.Regular = 0;
+                batch.HasFinal = false;
+                for (int i = 0; i < framesPerBatch; i++)
                 {
-                    reader.Part = $"frame {expected}";
-                    uint first = reader.ReadUInt32();
-                    bool final = first == uint.MaxValue;
-                    uint sequence = final ? reader.ReadUInt32() : first;
-                    if (sequence != expected)
-                        throw MessageErrors.Malformed($"frame {expected}", $"its sequence number is {sequence}: frames are missing, repeated or out of order.");
-                    reader.ReadExactly(iv, 0, iv.Length);
-                    int length = frame;
+                    reader.AtFrame(expected);
+                    reader.ReadExactly(raw, at, 4);
+                    uint sequence = MessageFormat.GetUInt32(raw, at);
+                    at += 4;
+                    bool final = sequence == uint.MaxValue;
                     if (final)
                     {
-                        uint stated = reader.ReadUInt32();
-                        if (stated > header.FrameLength)
-                            throw MessageErrors.Malformed($"frame {expected}", $"the final frame says {stated} bytes, more than the frame length {header.FrameLength}.");
-                        length = (int)stated;
+                        reader.ReadExactly(raw, at, 4);
+                        sequence = MessageFormat.GetUInt32(raw, at);
+                        at += 4;
                     }
-                    reader.ReadExactly(sealedFrame, 0, length);
-                    reader.ReadExactly(tag, 0, tag.Length);
-                    if (pending + length > plain.Length)
+                    if (sequence != expected)
+                        throw MessageErrors.Malformed($"frame {expected}", $"its sequence number is {sequence}: frames are missing, repeated or out of order.");
+                    batch.IvAt[i] = at;
+                    if (!final)
                     {
-                        output.Write(plain, 0, pending);
-                        pending = 0;
-                        options.Progress?.Invoke(reader.Position);
+                        reader.ReadExactly(raw, at, slot); // IV, content and tag: one read
+                        at += slot;
+                        batch.Regular++;
+                        if (expected == uint.MaxValue - 1) throw MessageErrors.Malformed("the body", "it has more frames than a message may.");
+                        expected++;
+                        continue;
                     }
-                    byte[] frameAad = final ? aad.ForFinal(sequence, length) : aad.ForRegular(sequence, length);
-                    if (!cipher.TryDecrypt(iv, frameAad, sealedFrame, 0, length, tag, 0, plain, pending)) throw MessageErrors.FrameNotAuthentic(sequence);
-                    pending += length;
-                    total += length;
-                    if (final) break;
-                    if (expected == uint.MaxValue) throw MessageErrors.Malformed("the body", "it has more frames than a message may.");
-                    expected++;
-                    if ((expected & 0xFF) == 0) options.CancellationToken.ThrowIfCancellationRequested();
+                    reader.ReadExactly(raw, at, iv + 4);
+                    uint stated = MessageFormat.GetUInt32(raw, at + iv);
+                    if (stated > header.FrameLength)
+                        throw MessageErrors.Malformed($"frame {expected}", $"the final frame says {stated} bytes, more than the frame length {header.FrameLength}.");
+                    reader.ReadExactly(raw, at + iv + 4, (int)stated + tag);
+                    batch.HasFinal = true;
+                    batch.FinalLength = (int)stated;
+                    batch.RawLength = at + iv + 4 + (int)stated + tag;
+                    batch.Position = reader.Position;
+                    return false;
                 }
-                output.Write(plain, 0, pending);
-                options.Progress?.Invoke(reader.Position);
+                batch.RawLength = at;
+                batch.Position = reader.Position;
+                return true;
+            }
+
+            void Transform(Batch batch)
+            {
+                int frames = batch.Regular + (batch.HasFinal ? 1 : 0);
+                long firstFailure = long.MaxValue;
+                FramePipeline.ForParts(frames, () => new FrameCipher(key), (cipher, from, to) =>
+                {
+                    var aad = new BodyAad(header.MessageId);
+                    var nonce = new byte[iv];
+                    for (int i = from; i < to; i++)
+                    {
+                        bool final = i == batch.Regular;
+                        int length = final ? batch.FinalLength : frame;
+                        int content = batch.IvAt[i] + iv + (final ? 4 : 0);
+                        uint sequence = batch.FirstSequence + (uint)i;
+                        Buffer.BlockCopy(batch.Raw, batch.IvAt[i], nonce, 0, iv);
+                        byte[] frameAad = final ? aad.ForFinal(sequence, length) : aad.ForRegular(sequence, length);
+                        if (!cipher.TryDecrypt(nonce, frameAad, batch.Raw, content, length, batch.Raw, content + length, batch.Plain, i * frame))
+                        {
+                            long seen;
+                            while (sequence < (seen = Interlocked.Read(ref firstFailure)) && Interlocked.CompareExchange(ref firstFailure, sequence, seen) != seen) { }
+                            return;
+                        }
+                    }
+                });
+                if (firstFailure != long.MaxValue) throw MessageErrors.FrameNotAuthentic((uint)firstFailure);
+            }
+
+            void Consume(Batch batch)
+            {
+                hash?.AppendData(batch.Raw, 0, batch.RawLength);
+                int length = batch.Regular * frame + (batch.HasFinal ? batch.FinalLength : 0);
+                output.Write(batch.Plain, 0, length);
+                total += length;
+                options.Progress?.Invoke(batch.Position);
+            }
+
+            try
+            {
+                FramePipeline.Run(pool, Produce, Transform, Consume, options.CancellationToken);
                 return total;
             }
             finally
             {
-                SecureBytes.Clear(plain);
+                foreach (Batch batch in pool) SecureBytes.Clear(batch.Plain);
             }
         }
 

@@ -12,12 +12,12 @@ namespace KmsTools.Encryption
     /// <summary>
     /// Writes an AWS Encryption SDK message (client-apis/encrypt.md) from a plaintext stream, in constant memory: the
     /// header (with the commit key in version 2), framed content, and for signed suites the footer. The plaintext is
-    /// read in batches of frames; each batch is encrypted into one output buffer, hashed for the signature and written.
+    /// read in batches of frames, which are read, encrypted on every core, hashed for the signature and written at once (<see cref="FramePipeline"/>).
     /// </summary>
     public static class MessageEncryptor
     {
         /// <summary>Frames are read, encrypted and written this many bytes at a time (at least one frame).</summary>
-        internal const int BatchBytes = 1 << 20;
+        internal const int BatchBytes = 4 << 20;
 
         public static MessageInfo Encrypt(Stream plaintext, Stream output, IReadOnlyList<IKeyring> keyrings, MessageOptions options) =>
             Encrypt(plaintext, output, keyrings, options, null);
@@ -58,18 +58,18 @@ namespace KmsTools.Encryption
                 try
                 {
                     MessageHeader header = MessageHeader.Create(suite, messageId, context, materials.EncryptedDataKeys.ToList(), (uint)options.FrameLength, commitKey);
-                    using (var cipher = new FrameCipher(key))
                     using (IncrementalHash hash = suite.IsSigned ? MessageSignature.NewHash(suite) : null)
                     {
                         var tag = new byte[AlgorithmSuite.TagLength];
-                        cipher.Encrypt(new byte[AlgorithmSuite.IvLength], header.Body, new byte[0], 0, 0, new byte[0], 0, tag, 0);
+                        using (var cipher = new FrameCipher(key))
+                            cipher.Encrypt(new byte[AlgorithmSuite.IvLength], header.Body, new byte[0], 0, 0, new byte[0], 0, tag, 0);
                         header.SetAuthenticationTag(tag);
                         long written = Emit(output, hash, header.Body, header.Body.Length);
                         byte[] authentication = header.Authentication;
                         written += Emit(output, hash, authentication, authentication.Length);
 
                         long plaintextLength;
-                        written += WriteBody(plaintext, output, hash, cipher, new BodyAad(messageId), options, out plaintextLength);
+                        written += WriteBody(plaintext, output, hash, key, messageId, options, out plaintextLength);
 
                         if (hash != null)
                         {
@@ -123,72 +123,137 @@ namespace KmsTools.Encryption
             return count;
         }
 
+        /// <summary>A batch of plaintext frames and the frames they encrypt to.</summary>
+        private sealed class Batch
+        {
+            public byte[] Plain;
+            public int PlainLength;
+            public bool Final;
+            public uint FirstSequence;
+            public byte[] Sealed;
+            public int SealedLength;
+        }
+
         /// <summary>
         /// Framed content: regular frames while more input follows, then the final frame with what remains (a full
-        /// frame when the plaintext is a whole number of frames, none when it is empty), as encrypt.md says.
+        /// frame when the plaintext is a whole number of frames, none when it is empty), as encrypt.md says. Batches
+        /// are read, encrypted (on every core) and written (hashed first, for the signature) at the same time.
         /// </summary>
-        private static long WriteBody(Stream plaintext, Stream output, IncrementalHash hash, FrameCipher cipher, BodyAad aad, MessageOptions options, out long plaintextLength)
+        private static long WriteBody(Stream plaintext, Stream output, IncrementalHash hash, byte[] key, byte[] messageId, MessageOptions options, out long plaintextLength)
         {
             int frame = options.FrameLength;
-            int framesPerBatch = Math.Max(1, BatchBytes / frame);
-            // One frame more than a batch is read, so that a full batch is never mistaken for the end.
-            var input = new byte[(long)frame * (framesPerBatch + 1) > int.MaxValue ? frame * 2 : frame * (framesPerBatch + 1)];
-            framesPerBatch = input.Length / frame - 1;
-            var sealedBytes = new byte[framesPerBatch * (frame + 4 + AlgorithmSuite.IvLength + AlgorithmSuite.TagLength) + frame + 8 + AlgorithmSuite.IvLength + AlgorithmSuite.TagLength];
-            uint sequence = 1;
+            const int overhead = 4 + AlgorithmSuite.IvLength + AlgorithmSuite.TagLength;
+            int framesPerBatch = FramesPerBatch(plaintext, frame, frame, out int batches);
+            var pool = new Batch[Math.Min(batches, BatchesInFlight(frame * framesPerBatch))];
+            for (int i = 0; i < pool.Length; i++)
+                pool[i] = new Batch { Plain = new byte[frame * framesPerBatch], Sealed = new byte[framesPerBatch * (frame + overhead) + 8] };
+            uint nextSequence = 1;
+            int carry = -1;
             long written = 0, consumed = 0;
-            int filled = 0;
+
+            bool Produce(Batch batch)
+            {
+                options.CancellationToken.ThrowIfCancellationRequested();
+                int filled = 0;
+                if (carry >= 0) batch.Plain[filled++] = (byte)carry;
+                filled += Fill(plaintext, batch.Plain, filled, batch.Plain.Length - filled);
+                // A full batch is the last only when nothing follows it: one byte is read ahead to know.
+                carry = filled < batch.Plain.Length ? -1 : plaintext.ReadByte();
+                batch.PlainLength = filled;
+                batch.Final = carry < 0;
+                batch.FirstSequence = nextSequence;
+                long frames = batch.Final ? Math.Max(0, (filled - 1) / frame) + 1 : filled / frame;
+                if (nextSequence + frames - 1 >= uint.MaxValue)
+                    throw new KmsException(KmsErrorCodes.Validation, "The plaintext needs more frames than a message holds (2^32 - 1); use a larger -FrameLength.", "FrameLength");
+                nextSequence += (uint)frames;
+                return !batch.Final;
+            }
+
+            void Transform(Batch batch)
+            {
+                int regular = batch.Final ? Math.Max(0, (batch.PlainLength - 1) / frame) : batch.PlainLength / frame;
+                FramePipeline.ForParts(regular, () => new FrameCipher(key), (cipher, from, to) =>
+                {
+                    var aad = new BodyAad(messageId);
+                    for (int i = from; i < to; i++)
+                    {
+                        uint sequence = batch.FirstSequence + (uint)i;
+                        int at = i * (frame + overhead);
+                        MessageFormat.PutUInt32(batch.Sealed, at, sequence);
+                        byte[] iv = aad.IvFor(sequence);
+                        Buffer.BlockCopy(iv, 0, batch.Sealed, at + 4, iv.Length);
+                        at += 4 + iv.Length;
+                        cipher.Encrypt(iv, aad.ForRegular(sequence, frame), batch.Plain, i * frame, frame, batch.Sealed, at, batch.Sealed, at + frame);
+                    }
+                });
+                batch.SealedLength = regular * (frame + overhead);
+                if (!batch.Final) return;
+                int last = batch.PlainLength - regular * frame, end = batch.SealedLength;
+                uint finalSequence = batch.FirstSequence + (uint)regular;
+                using (var cipher = new FrameCipher(key))
+                {
+                    var aad = new BodyAad(messageId);
+                    MessageFormat.PutUInt32(batch.Sealed, end, uint.MaxValue);
+                    MessageFormat.PutUInt32(batch.Sealed, end + 4, finalSequence);
+                    byte[] iv = aad.IvFor(finalSequence);
+                    Buffer.BlockCopy(iv, 0, batch.Sealed, end + 8, iv.Length);
+                    MessageFormat.PutUInt32(batch.Sealed, end + 8 + iv.Length, (uint)last);
+                    end += 12 + iv.Length;
+                    cipher.Encrypt(iv, aad.ForFinal(finalSequence, last), batch.Plain, regular * frame, last, batch.Sealed, end, batch.Sealed, end + last);
+                    batch.SealedLength = end + last + AlgorithmSuite.TagLength;
+                }
+            }
+
+            void Consume(Batch batch)
+            {
+                written += Emit(output, hash, batch.Sealed, batch.SealedLength);
+                consumed += batch.PlainLength;
+                options.Progress?.Invoke(consumed);
+            }
+
             try
             {
-                while (true)
-                {
-                    options.CancellationToken.ThrowIfCancellationRequested();
-                    filled += Fill(plaintext, input, filled, input.Length - filled);
-                    bool atEnd = filled < input.Length;
-                    // Everything but the last frame's worth is surely followed by more input; at the end it is all final.
-                    int regularFrames = atEnd ? Math.Max(0, (filled - 1) / frame) : framesPerBatch;
-                    int at = 0, offset = 0;
-                    for (int i = 0; i < regularFrames; i++, offset += frame)
-                    {
-                        if (sequence == uint.MaxValue) throw new KmsException(KmsErrorCodes.Validation, "The plaintext needs more frames than a message holds (2^32 - 1); use a larger -FrameLength.", "FrameLength");
-                        MessageFormat.PutUInt32(sealedBytes, at, sequence);
-                        byte[] iv = aad.IvFor(sequence);
-                        Buffer.BlockCopy(iv, 0, sealedBytes, at + 4, iv.Length);
-                        at += 4 + iv.Length;
-                        cipher.Encrypt(iv, aad.ForRegular(sequence, frame), input, offset, frame, sealedBytes, at, sealedBytes, at + frame);
-                        at += frame + AlgorithmSuite.TagLength;
-                        sequence++;
-                    }
-                    if (atEnd)
-                    {
-                        int last = filled - offset;
-                        MessageFormat.PutUInt32(sealedBytes, at, uint.MaxValue);
-                        MessageFormat.PutUInt32(sealedBytes, at + 4, sequence);
-                        byte[] iv = aad.IvFor(sequence);
-                        Buffer.BlockCopy(iv, 0, sealedBytes, at + 8, iv.Length);
-                        MessageFormat.PutUInt32(sealedBytes, at + 8 + iv.Length, (uint)last);
-                        at += 12 + iv.Length;
-                        cipher.Encrypt(iv, aad.ForFinal(sequence, last), input, offset, last, sealedBytes, at, sealedBytes, at + last);
-                        at += last + AlgorithmSuite.TagLength;
-                        written += Emit(output, hash, sealedBytes, at);
-                        consumed += filled;
-                        options.Progress?.Invoke(consumed);
-                        plaintextLength = consumed;
-                        return written;
-                    }
-                    written += Emit(output, hash, sealedBytes, at);
-                    consumed += offset;
-                    options.Progress?.Invoke(consumed);
-                    // The frame held back moves to the front; the next batch reads in behind it.
-                    Buffer.BlockCopy(input, offset, input, 0, filled - offset);
-                    filled -= offset;
-                }
+                FramePipeline.Run(pool, Produce, Transform, Consume, options.CancellationToken);
+                plaintextLength = consumed;
+                return written;
             }
             finally
             {
-                SecureBytes.Clear(input);
+                foreach (Batch batch in pool) SecureBytes.Clear(batch.Plain);
             }
         }
+
+        /// <summary>
+        /// Frames per batch: <see cref="BatchBytes"/> worth, or fewer when the input is known to be smaller (a stream
+        /// that can seek), so that a short message costs no 4 MiB buffers; <paramref name="batches"/> is how many it
+        /// needs at most (int.MaxValue when unknown).
+        /// </summary>
+        internal static int FramesPerBatch(Stream input, int frame, int bytesPerFrame, out int batches)
+        {
+            int most = Math.Max(1, BatchBytes / frame);
+            batches = int.MaxValue;
+            if (!input.CanSeek) return most;
+            long remaining;
+            try
+            {
+                remaining = Math.Max(0, input.Length - input.Position);
+            }
+            catch (NotSupportedException)
+            {
+                return most;
+            }
+            long frames = remaining / bytesPerFrame + 1;
+            if (frames >= most)
+            {
+                batches = (int)Math.Min(int.MaxValue, frames / most + 1);
+                return most;
+            }
+            batches = 1;
+            return (int)frames;
+        }
+
+        /// <summary>How many batches are in flight: enough to keep reading, encrypting and writing busy, within 64 MiB of plaintext.</summary>
+        internal static int BatchesInFlight(int batchBytes) => Math.Max(2, Math.Min(4, (64 << 20) / Math.Max(1, batchBytes)));
 
         private static int Fill(Stream input, byte[] buffer, int offset, int count)
         {

@@ -25,8 +25,22 @@ namespace KmsTools.Encryption
         /// <summary>Where the bytes of the header body are copied while it is read (its serialization authenticates it).</summary>
         public MemoryStream Capture { get; set; }
 
+        private string _part = "the header";
+        private uint _frame;
+
         /// <summary>What is being read, for the error when the input ends: "the header", "frame 3", "the footer".</summary>
-        public string Part { get; set; } = "the header";
+        public string Part
+        {
+            get => _part ?? "frame " + _frame;
+            set => _part = value;
+        }
+
+        /// <summary>Frame <paramref name="sequence"/> is being read (its name is made only if the input ends in it).</summary>
+        public void AtFrame(uint sequence)
+        {
+            _part = null;
+            _frame = sequence;
+        }
 
         public long Position { get; private set; }
 

@@ -58,7 +58,7 @@ namespace KmsTools.Commands
                 string destination = _paths.DestinationFor(input, Destination, Suffix, encrypting: false, Force);
                 if (!ShouldProcess($"{input} -> {destination}", "Decrypt")) return;
                 var keyrings = Keyrings();
-                using (var source = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan))
+                using (var source = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
                 {
                     progress = new FileProgress(this, "Unprotect-KmsFile", input, source.Length);
                     MessageOptions options = UnprotectOptions(progress.Report);

@@ -1,0 +1,139 @@
+<#
+.SYNOPSIS
+    The Encryption SDK half of build.ps1 -Task Bench: Protect-KmsFile and Unprotect-KmsFile on a 1 GiB file against
+    the machine's limits (openssl speed -evp for AES-256-GCM and SHA-384, taken in the same run) and against the
+    AWS Encryption SDK for JavaScript on the same file, and peak memory for two file sizes. Writes esdk.json and
+    esdk.md to the results folder and appends its targets to report.md.
+#>
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $Results,
+    # Where the 1 GiB file and its outputs go: the temp folder unless given (a tmpfs such as /dev/shm keeps the disk out of it).
+    [string] $WorkFolder = [IO.Path]::GetTempPath(),
+    [int] $Rounds = 3
+)
+$ErrorActionPreference = 'Stop'
+$home_ = Join-Path ([IO.Path]::GetTempPath()) ("kmstools-bench-esdk-" + [guid]::NewGuid().ToString('N'))
+New-Item -ItemType Directory -Path $home_ -Force | Out-Null
+$env:KMSTOOLS_HOME = $home_
+$work = Join-Path $WorkFolder ("kmstools-esdk-" + [guid]::NewGuid().ToString('N'))
+New-Item -ItemType Directory -Path $work -Force | Out-Null
+Import-Module $ModulePath
+$interop = Join-Path (Split-Path $ModulePath -Parent) 'out/interop'
+$env:AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1'
+
+function Get-Median([double[]] $Values) { $sorted = $Values | Sort-Object; $sorted[[int][math]::Floor($sorted.Count / 2)] }
+function Get-OpenSslRate([string] $Algorithm, [int] $Bytes) {
+    # The k-bytes-per-second figure of `openssl speed -evp <alg> -bytes <n>`, as bytes per second.
+    $line = (& openssl speed -evp $Algorithm -bytes $Bytes -seconds 3 2>$null | Select-Object -Last 1)
+    [double](($line -split '\s+')[-1] -replace 'k$', '') * 1000
+}
+function Clear-Writeback {
+    # Dirty pages of an earlier round must not be written back during this one (the disk is slower than the work).
+    if (Get-Command sync -CommandType Application -ErrorAction SilentlyContinue) { & sync }
+}
+
+try {
+    $size = 1GB
+    $big = Join-Path $work 'plain.bin'
+    # Random bytes: the cipher's speed does not depend on them, but a file of zeros could be sparse.
+    $chunk = [byte[]]::new(16MB); $random = [Random]::new(1); $stream = [IO.File]::Create($big)
+    for ($i = 0; $i -lt $size / $chunk.Length; $i++) { $random.NextBytes($chunk); $stream.Write($chunk, 0, $chunk.Length) }
+    $stream.Dispose()
+
+    $aes = Get-OpenSslRate 'aes-256-gcm' 16384
+    $aes4k = Get-OpenSslRate 'aes-256-gcm' 4096
+    $sha = Get-OpenSslRate 'sha384' 16384
+    $combined = 1 / (1 / $aes + 1 / $sha)
+    Write-Host ("  openssl speed, one core: AES-256-GCM {0:N0} MB/s (4 KiB blocks: {1:N0}), SHA-384 {2:N0} MB/s; both over the same bytes {3:N0} MB/s" -f ($aes / 1e6), ($aes4k / 1e6), ($sha / 1e6), ($combined / 1e6))
+
+    $key = New-KmsKey -Description 'esdk bench'
+    $pair = New-KmsDataKeyPair -KeyId $key.KeyId -KeyPairSpec RSA_2048
+    $pem = $pair.GetPrivateKeyPem()
+    $name = [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($pair.PublicKey)).ToLowerInvariant()
+    # Warm-up on a small file: the JIT's first compilations are not what a 1 GiB file costs.
+    $small = Join-Path $work 'small.bin'; [IO.File]::WriteAllBytes($small, [byte[]]::new(1MB))
+    $null = Protect-KmsFile $small -PublicKey $pair.PublicKey -Force -ProgressAction SilentlyContinue
+    $null = Unprotect-KmsFile "$small.encrypted" -Destination (Join-Path $work 'small.out') -KeyPair $pair -Force -ProgressAction SilentlyContinue
+
+    $hasNode = (Get-Command node -CommandType Application -ErrorAction SilentlyContinue) -and (Test-Path (Join-Path $interop 'node_modules/@aws-crypto/client-node'))
+    $rows = foreach ($suite in @(@{ Id = 0x0578; Name = 'ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384' }, @{ Id = 0x0478; Name = 'ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY' })) {
+        $message = Join-Path $work 'plain.bin.encrypted'; $restored = Join-Path $work 'restored.bin'
+        $enc = @(); $dec = @(); $jsEnc = @(); $jsDec = @()
+        foreach ($round in 1..$Rounds) {
+            Clear-Writeback
+            $t = Measure-Command { $null = Protect-KmsFile $big -PublicKey $pair.PublicKey -Algorithm $suite.Name -Destination $message -Force -ProgressAction SilentlyContinue }
+            $enc += $size / $t.TotalSeconds
+            Clear-Writeback
+            $t = Measure-Command { $null = Unprotect-KmsFile $message -KeyPair $pair -Destination $restored -Force -ProgressAction SilentlyContinue }
+            $dec += $size / $t.TotalSeconds
+            Remove-Item $restored
+            if ($hasNode) {
+                $options = @{ keyNamespace = 'kmstools-data-key-pair'; keyName = $name; privateKeyPem = $pem } | ConvertTo-Json -Compress
+                Clear-Writeback
+                $jsDec += $size / (& node (Join-Path $interop 'esdk-client.mjs') decrypt $message $restored rsa $options 2>$null | ConvertFrom-Json).seconds
+                Remove-Item $restored, $message
+                $options = @{ keyNamespace = 'kmstools-data-key-pair'; keyName = $name; publicKeyPem = $pair.PublicKeyPem; suiteId = $suite.Id } | ConvertTo-Json -Compress
+                Clear-Writeback
+                $jsEnc += $size / (& node (Join-Path $interop 'esdk-client.mjs') encrypt $big $message rsa $options 2>$null | ConvertFrom-Json).seconds
+                Remove-Item $message
+            }
+            else { Remove-Item $message }
+        }
+        $limit = if ($suite.Id -eq 0x0578) { $combined } else { $aes }
+        $share = if ($suite.Id -eq 0x0578) { 0.6 } else { 0.5 }
+        $row = [pscustomobject]@{
+            suite = '0x{0:X4}' -f $suite.Id
+            protect_mb_s = [math]::Round((Get-Median $enc) / 1e6); unprotect_mb_s = [math]::Round((Get-Median $dec) / 1e6)
+            protect_best_mb_s = [math]::Round(($enc | Measure-Object -Maximum).Maximum / 1e6); unprotect_best_mb_s = [math]::Round(($dec | Measure-Object -Maximum).Maximum / 1e6)
+            limit_mb_s = [math]::Round($limit / 1e6); target_share = $share
+            protect_share = [math]::Round((Get-Median $enc) / $limit, 3); unprotect_share = [math]::Round((Get-Median $dec) / $limit, 3)
+            esdk_js_encrypt_mb_s = if ($jsEnc) { [math]::Round((Get-Median $jsEnc) / 1e6) } else { $null }
+            esdk_js_decrypt_mb_s = if ($jsDec) { [math]::Round((Get-Median $jsDec) / 1e6) } else { $null }
+            protect_over_js = if ($jsEnc) { [math]::Round((Get-Median $enc) / (Get-Median $jsEnc), 2) } else { $null }
+            unprotect_over_js = if ($jsDec) { [math]::Round((Get-Median $dec) / (Get-Median $jsDec), 2) } else { $null }
+        }
+        Write-Host ("  {0}: Protect-KmsFile {1} MB/s (best {8}), Unprotect-KmsFile {2} MB/s (best {9}) ({3:P0} and {4:P0} of the {5} MB/s limit); ESDK-JS {6} / {7} MB/s" -f $row.suite, $row.protect_mb_s, $row.unprotect_mb_s, $row.protect_share, $row.unprotect_share, $row.limit_mb_s, $row.esdk_js_encrypt_mb_s, $row.esdk_js_decrypt_mb_s, $row.protect_best_mb_s, $row.unprotect_best_mb_s)
+        $row
+    }
+
+    # Peak memory of a whole process encrypting and decrypting 64 MiB, then 1 GiB: flat, whatever the size.
+    $memory = foreach ($bytes in 64MB, 1GB) {
+        $file = if ($bytes -eq 1GB) { $big } else { $f = Join-Path $work 'mid.bin'; $s = [IO.File]::Create($f); $s.SetLength($bytes); $s.Dispose(); $f }
+        $script = "Import-Module '$ModulePath'; `$env:KMSTOOLS_HOME = '$home_'; `$pair = Import-Clixml '$(Join-Path $work 'pair.xml')'; " +
+            "`$null = Protect-KmsFile '$file' -PublicKey `$pair.PublicKey -Destination '$file.m' -Force -ProgressAction SilentlyContinue; " +
+            "`$null = Unprotect-KmsFile '$file.m' -KeyPair `$pair -Destination '$file.r' -Force -ProgressAction SilentlyContinue; " +
+            "[GC]::Collect(); [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64"
+        if (-not (Test-Path (Join-Path $work 'pair.xml'))) { $pair | Export-Clixml (Join-Path $work 'pair.xml') }
+        $exe = [Environment]::ProcessPath
+        $peak = if ((Split-Path $exe -Leaf) -match '^dotnet(\.exe)?$') { & $exe (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script } else { & $exe -NoProfile -NonInteractive -Command $script }
+        Remove-Item "$file.m", "$file.r" -ErrorAction SilentlyContinue
+        [pscustomobject]@{ file_bytes = $bytes; peak_working_set_mb = [math]::Round([double]($peak | Select-Object -Last 1) / 1MB) }
+    }
+    Write-Host ("  peak working set: {0} MB for 64 MiB, {1} MB for 1 GiB" -f $memory[0].peak_working_set_mb, $memory[1].peak_working_set_mb)
+
+    $summary = [pscustomobject]@{
+        openssl = [pscustomobject]@{ aes_256_gcm_mb_s = [math]::Round($aes / 1e6); aes_256_gcm_4k_mb_s = [math]::Round($aes4k / 1e6); sha384_mb_s = [math]::Round($sha / 1e6); combined_mb_s = [math]::Round($combined / 1e6) }
+        work_folder = $WorkFolder; file_bytes = $size; rounds = $Rounds; suites = @($rows); memory = @($memory)
+    }
+    $summary | ConvertTo-Json -Depth 5 | Set-Content (Join-Path $Results 'esdk.json')
+
+    $md = [Text.StringBuilder]::new()
+    $null = $md.AppendLine('## Encryption SDK messages: Protect-KmsFile and Unprotect-KmsFile on a 1 GiB file').AppendLine()
+    $null = $md.AppendLine("Folder: $WorkFolder; medians of $Rounds rounds; openssl speed (one core, 16 KiB blocks): AES-256-GCM $($summary.openssl.aes_256_gcm_mb_s) MB/s, SHA-384 $($summary.openssl.sha384_mb_s) MB/s, both over the same bytes $($summary.openssl.combined_mb_s) MB/s.").AppendLine()
+    $null = $md.AppendLine('Protect-KmsFile and Unprotect-KmsFile: median MB/s (share of the limit), best of the rounds after the slash.').AppendLine()
+    $null = $md.AppendLine('| suite | Protect-KmsFile MB/s | Unprotect-KmsFile MB/s | limit MB/s | target | ESDK-JS encrypt / decrypt MB/s | over ESDK-JS | met |').AppendLine('|---|---|---|---|---|---|---|---|')
+    foreach ($row in $rows) {
+        $met = ($row.protect_share -ge $row.target_share) -and ($row.unprotect_share -ge $row.target_share) -and ($null -eq $row.protect_over_js -or ($row.protect_over_js -ge 2 -and $row.unprotect_over_js -ge 2))
+        $null = $md.AppendLine("| $($row.suite) | $($row.protect_mb_s) ($($row.protect_share)) / $($row.protect_best_mb_s) | $($row.unprotect_mb_s) ($($row.unprotect_share)) / $($row.unprotect_best_mb_s) | $($row.limit_mb_s) | >= $($row.target_share), >= 2x ESDK-JS | $($row.esdk_js_encrypt_mb_s) / $($row.esdk_js_decrypt_mb_s) | $($row.protect_over_js) / $($row.unprotect_over_js) | $(if ($met) { 'yes' } else { 'no' }) |")
+    }
+    $flat = $memory[1].peak_working_set_mb -le $memory[0].peak_working_set_mb * 1.15
+    $null = $md.AppendLine().AppendLine("Peak working set of a process that encrypts and decrypts a file: $($memory[0].peak_working_set_mb) MB for 64 MiB, $($memory[1].peak_working_set_mb) MB for 1 GiB (flat: $(if ($flat) { 'yes' } else { 'no' })).")
+    $md.ToString() | Set-Content (Join-Path $Results 'esdk.md')
+    $report = Join-Path $Results 'report.md'
+    if (Test-Path $report) { Add-Content $report ("`n" + $md.ToString()) }
+}
+finally {
+    Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue
+    Remove-Item $home_ -Recurse -Force -ErrorAction SilentlyContinue
+}

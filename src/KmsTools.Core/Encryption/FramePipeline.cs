@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace KmsTools.Encryption
+{
+    /// <summary>
+    /// Moves batches of frames through three stages at once, so that a file's reading, its AES-GCM and its writing
+    /// (and the signature's hash, wherever it runs) overlap on the machine's cores: <c>produce</c> fills batches in
+    /// order on a task of its own, <c>transform</c> works on each batch on the thread pool (several batches at a time,
+    /// and within a batch on every core), <c>consume</c> takes them on the calling thread in their order. The batches
+    /// are a fixed pool, reused, so memory stays the same whatever the input's size. The first failure of any stage
+    /// stops the others, and nothing is returned (or thrown) while a batch is still in use.
+    /// </summary>
+    internal static class FramePipeline
+    {
+        /// <param name="produce">Fills a batch; false when it was the last one (it may still hold data).</param>
+        public static void Run<TBatch>(IReadOnlyList<TBatch> pool, Func<TBatch, bool> produce, Action<TBatch> transform, Action<TBatch> consume, CancellationToken cancellation)
+            where TBatch : class
+        {
+            using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
+            using (var free = new BlockingCollection<TBatch>(new ConcurrentQueue<TBatch>(pool)))
+            using (var ready = new BlockingCollection<KeyValuePair<TBatch, Task>>(pool.Count))
+            {
+                var transforms = new List<Task>();
+                Task producer = Task.Run(() =>
+                {
+                    try
+                    {
+                        bool more = true;
+                        while (more)
+                        {
+                            TBatch batch = free.Take(stop.Token);
+                            more = produce(batch);
+                            Task work = Task.Run(() => transform(batch), stop.Token);
+                            lock (transforms) transforms.Add(work);
+                            ready.Add(new KeyValuePair<TBatch, Task>(batch, work), stop.Token);
+                        }
+                    }
+                    finally
+                    {
+                        ready.CompleteAdding();
+                    }
+                }, stop.Token);
+
+                Exception failure = null;
+                try
+                {
+                    foreach (KeyValuePair<TBatch, Task> item in ready.GetConsumingEnumerable(stop.Token))
+                    {
+                        Wait(item.Value);
+                        consume(item.Key);
+                        free.Add(item.Key);
+                    }
+                    Wait(producer);
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+                if (failure != null)
+                {
+                    stop.Cancel();
+                    // The other stages may still hold batches: they must be done before the caller zeroes or reuses them.
+                    Task[] running;
+                    lock (transforms) running = transforms.ToArray();
+                    try
+                    {
+                        Task.WaitAll(running);
+                    }
+                    catch (AggregateException)
+                    {
+                    }
+                    try
+                    {
+                        producer.Wait();
+                    }
+                    catch (AggregateException)
+                    {
+                    }
+                    // A producer failure surfaces as the consumer's cancellation: report the cause, not the stop.
+                    if (failure is OperationCanceledException && !cancellation.IsCancellationRequested && producer.Exception != null)
+                        failure = producer.Exception.InnerException;
+                    ExceptionDispatchInfo.Capture(failure).Throw();
+                }
+            }
+        }
+
+        private static void Wait(Task task)
+        {
+            try
+            {
+                task.Wait();
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+            {
+                ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            }
+        }
+
+        /// <summary>Runs <paramref name="work"/> over [0, count) in one part per core, each part with state of its own (a cipher).</summary>
+        public static void ForParts<TState>(int count, Func<TState> newState, Action<TState, int, int> work) where TState : IDisposable
+        {
+            int parts = Math.Max(1, Math.Min(Environment.ProcessorCount, count / 16));
+            if (parts == 1)
+            {
+                using (TState state = newState()) work(state, 0, count);
+                return;
+            }
+            Parallel.For(0, parts, part =>
+            {
+                int from = (int)((long)count * part / parts), to = (int)((long)count * (part + 1) / parts);
+                using (TState state = newState()) work(state, from, to);
+            });
+        }
+    }
+}
