@@ -168,11 +168,34 @@ namespace KmsTools.Encryption
             {
                 options.CancellationToken.ThrowIfCancellationRequested();
                 byte[] raw = batch.Raw;
-                int at = 0;
+                int at = 0, i = 0;
                 batch.FirstSequence = expected;
                 batch.Regular = 0;
                 batch.HasFinal = false;
-                for (int i = 0; i < framesPerBatch; i++)
+                // Regular frames are all one size: the batch's worth is read at once and checked in place. Where a final
+                // frame begins, or the input runs short, what was read past the last whole regular frame is given back,
+                // and the rest is read field by field.
+                int read = reader.ReadUpTo(raw, 0, framesPerBatch * (4 + slot));
+                while (at + 4 + slot <= read)
+                {
+                    uint sequence = MessageFormat.GetUInt32(raw, at);
+                    if (sequence == uint.MaxValue) break;
+                    if (sequence != expected)
+                        throw MessageErrors.Malformed($"frame {expected}", $"its sequence number is {sequence}: frames are missing, repeated or out of order.");
+                    batch.IvAt[i++] = at + 4;
+                    at += 4 + slot;
+                    batch.Regular++;
+                    if (expected == uint.MaxValue - 1) throw MessageErrors.Malformed("the body", "it has more frames than a message may.");
+                    expected++;
+                }
+                if (i == framesPerBatch)
+                {
+                    batch.RawLength = at;
+                    batch.Position = reader.Position;
+                    return true;
+                }
+                reader.Unread(raw, at, read - at);
+                for (; i < framesPerBatch; i++)
                 {
                     reader.AtFrame(expected);
                     reader.ReadExactly(raw, at, 4);

@@ -44,9 +44,12 @@ namespace KmsTools.Encryption
 
         public long Position { get; private set; }
 
+        private byte[] _unread;
+        private int _unreadAt, _unreadLength;
+
         public void ReadExactly(byte[] buffer, int offset, int count)
         {
-            int done = 0;
+            int done = TakeUnread(buffer, offset, count);
             while (done < count)
             {
                 int n = _input.Read(buffer, offset + done, count - done);
@@ -56,6 +59,47 @@ namespace KmsTools.Encryption
             Position += count;
             Digest?.AppendData(buffer, offset, count);
             Capture?.Write(buffer, offset, count);
+        }
+
+        /// <summary>
+        /// Reads up to <paramref name="count"/> bytes, fewer only at the end of the input: a batch of whole frames in one
+        /// read, with no copy through a stream buffer. The bytes are not hashed or captured; what the caller reads too
+        /// far (the start of the footer) it gives back with <see cref="Unread"/>.
+        /// </summary>
+        public int ReadUpTo(byte[] buffer, int offset, int count)
+        {
+            int done = TakeUnread(buffer, offset, count);
+            while (done < count)
+            {
+                int n = _input.Read(buffer, offset + done, count - done);
+                if (n <= 0) break;
+                done += n;
+            }
+            Position += done;
+            return done;
+        }
+
+        /// <summary>Gives back bytes read too far: the next reads return them first.</summary>
+        public void Unread(byte[] buffer, int offset, int count)
+        {
+            if (count == 0) return;
+            var kept = new byte[count + _unreadLength];
+            Buffer.BlockCopy(buffer, offset, kept, 0, count);
+            if (_unreadLength > 0) Buffer.BlockCopy(_unread, _unreadAt, kept, count, _unreadLength);
+            _unread = kept;
+            _unreadAt = 0;
+            _unreadLength = kept.Length;
+            Position -= count;
+        }
+
+        private int TakeUnread(byte[] buffer, int offset, int count)
+        {
+            if (_unreadLength == 0) return 0;
+            int take = Math.Min(count, _unreadLength);
+            Buffer.BlockCopy(_unread, _unreadAt, buffer, offset, take);
+            _unreadAt += take;
+            _unreadLength -= take;
+            return take;
         }
 
         public byte[] ReadBytes(int count)
@@ -92,6 +136,7 @@ namespace KmsTools.Encryption
         /// <summary>True when the input has no byte left (nothing may follow a message).</summary>
         public bool AtEnd()
         {
+            if (_unreadLength > 0) return false;
             int n = _input.Read(_small, 0, 1);
             return n <= 0;
         }
