@@ -93,7 +93,8 @@ namespace KmsTools.Encryption.Keyrings
                 throw new KmsException(KmsErrorCodes.Validation, "The public key is not a DER SubjectPublicKeyInfo (the PublicKey of a KMS key pair, or a PEM 'PUBLIC KEY').", "PublicKey");
             }
             if (key is RsaKeyParameters rsa && !rsa.IsPrivate) return rsa;
-            throw new KmsException(KmsErrorCodes.Validation, $"The public key is not an RSA key; messages are wrapped to RSA key pairs (RSA_2048, RSA_3072, RSA_4096).", "PublicKey");
+            throw new KmsException(KmsErrorCodes.Validation,
+                "The public key is not an RSA key. Messages are encrypted to RSA data key pairs (RSA_2048, RSA_3072, RSA_4096); an EC pair would need the ESDK's raw ECDH keyring, which KmsTools does not implement yet. Use an RSA pair, or -KeyId.", "PublicKey");
         }
 
         private static AsymmetricKeyParameter ReadPrivate(byte[] pkcs8)
