@@ -9,14 +9,30 @@ namespace KmsTools.Commands
 {
     /// <summary>
     /// What the cmdlets of the AWS Encryption SDK message format share (Protect-/Unprotect-KmsFile and -KmsData): the
-    /// ESDK client's options (commitment policy, the most encrypted data keys a message may have), the raw keyring's
-    /// key namespace and name, grant tokens for the KMS calls, and one way of reporting a failure: a KMS-named error
-    /// for this item only, its message prefixed with the item (the file) it is about.
+    /// keys (KMS keys, a data key pair), the encryption context, the ESDK client's options (commitment policy, the most
+    /// encrypted data keys a message may have), the raw keyring's key namespace and name, grant tokens for the KMS
+    /// calls; one way of doing a file (checked, staged, shown in Write-Progress, renamed into place) and of gathering
+    /// pipeline input; and one way of reporting a failure: a KMS-named error for this item only, its message prefixed
+    /// with the item (the file) it is about.
     /// </summary>
     public abstract class KmsEncryptedMessageCmdlet : KmsBackendCmdlet
     {
         /// <summary>The most encrypted data keys a message may have unless -MaxEncryptedDataKeys says otherwise.</summary>
         public const int DefaultMaxEncryptedDataKeys = 10;
+
+        /// <summary>KMS keys: those that encrypt the data key (Protect), or that may decrypt it (Unprotect).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(KeyIdCompleter))]
+        public string[] KeyId { get; set; }
+
+        /// <summary>A data key pair as New-KmsDataKeyPairWithoutPlaintext or New-KmsDataKeyPair writes it.</summary>
+        [Parameter]
+        public object KeyPair { get; set; }
+
+        /// <summary>The encryption context (Protect), or pairs the message's context must have (Unprotect).</summary>
+        [Parameter]
+        public object EncryptionContext { get; set; }
 
         [Parameter]
         public CommitmentPolicy CommitmentPolicy { get; set; } = CommitmentPolicy.RequireEncryptRequireDecrypt;
@@ -69,5 +85,67 @@ namespace KmsTools.Commands
         }
 
         internal static bool IsItemFailure(Exception e) => e is KmsException || e is IOException || e is UnauthorizedAccessException;
+
+        private MessageFilePaths _paths;
+
+        /// <summary>The files of -Path (wildcards) or -LiteralPath for this pipeline item, each done by <paramref name="each"/>; one that does not resolve fails alone.</summary>
+        internal void ForEachFile(string[] path, string[] literalPath, Action<string> each)
+        {
+            _paths = _paths ?? new MessageFilePaths(this);
+            bool literal = literalPath != null;
+            foreach (string input in _paths.Inputs(literal ? literalPath : path, literal, (e, item) => WriteItemError(e, null, item)))
+                each(input);
+        }
+
+        /// <summary>
+        /// One file in, one file out: the destination checked before any work (and -WhatIf asked), the input opened, the
+        /// output staged beside its destination (owner-only when it is a plaintext), <paramref name="work"/> run with a
+        /// progress reporter, the output renamed into place only when the work returned, and its result written. A
+        /// failure is this file's error alone, and leaves no output behind.
+        /// </summary>
+        internal void ProcessFile(string input, string destination, string suffix, bool force, bool encrypting, int inputBuffer,
+            Func<Stream, Stream, Action<long>, MessageInfo> work, Func<MessageInfo, string, object> result)
+        {
+            StagedFile staged = null;
+            FileProgress progress = null;
+            try
+            {
+                string target = _paths.DestinationFor(input, destination, suffix, encrypting, force);
+                if (!ShouldProcess($"{input} -> {target}", encrypting ? "Encrypt" : "Decrypt")) return;
+                using (var source = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, inputBuffer, FileOptions.SequentialScan))
+                {
+                    progress = new FileProgress(this, MyInvocation.MyCommand.Name, input, source.Length);
+                    staged = StagedFile.Create(target, ownerOnly: !encrypting);
+                    MessageInfo info = work(source, staged.Stream, progress.Report);
+                    staged.Commit(force);
+                    Verbose($"{(encrypting ? "Encrypted" : "Decrypted")} '{input}' ({(encrypting ? info.PlaintextLength : info.MessageLength)} bytes) to '{target}' ({(encrypting ? info.MessageLength : info.PlaintextLength)} bytes, {info.Header.Suite.Name}).");
+                    WriteObject(result(info, target));
+                }
+            }
+            catch (Exception e) when (IsItemFailure(e))
+            {
+                WriteItemError(e, input, input);
+            }
+            finally
+            {
+                staged?.Dispose();
+                progress?.Complete();
+            }
+        }
+
+        /// <summary>Adds a pipeline item to what one message is made from or read from; a bad item is its own error, and spoils the whole.</summary>
+        internal bool Gather(PipelineBytes into, object item)
+        {
+            try
+            {
+                into.Add(item, "InputObject");
+                return true;
+            }
+            catch (KmsException e)
+            {
+                WriteItemError(e, null, null);
+                return false;
+            }
+        }
     }
 }

@@ -18,18 +18,7 @@ namespace KmsTools.Commands
         private IReadOnlyList<IKeyring> _keyrings;
 
         [Parameter]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(KeyIdCompleter))]
-        public string[] KeyId { get; set; }
-
-        [Parameter]
         public object PublicKey { get; set; }
-
-        [Parameter]
-        public object KeyPair { get; set; }
-
-        [Parameter]
-        public object EncryptionContext { get; set; }
 
         [Parameter]
         [ValidateRange(1, MessageOptions.MaxFrameLength)]

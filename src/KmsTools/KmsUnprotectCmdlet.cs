@@ -20,14 +20,6 @@ namespace KmsTools.Commands
         private IReadOnlyList<IKeyring> _keyrings;
 
         [Parameter]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(KeyIdCompleter))]
-        public string[] KeyId { get; set; }
-
-        [Parameter]
-        public object KeyPair { get; set; }
-
-        [Parameter]
         public object PrivateKeyCiphertextBlob { get; set; }
 
         [Parameter]
@@ -35,9 +27,6 @@ namespace KmsTools.Commands
 
         [Parameter]
         public object PrivateKey { get; set; }
-
-        [Parameter]
-        public object EncryptionContext { get; set; }
 
         internal IReadOnlyList<IKeyring> Keyrings()
         {

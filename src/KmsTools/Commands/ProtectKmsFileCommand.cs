@@ -18,7 +18,6 @@ namespace KmsTools.Commands
     {
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";
-        private MessageFilePaths _paths;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
         [SupportsWildcards]
@@ -41,43 +40,10 @@ namespace KmsTools.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        protected override void ProcessRecord()
-        {
-            _paths = _paths ?? new MessageFilePaths(this);
-            bool literal = ParameterSetName == LiteralPathSet;
-            foreach (string input in _paths.Inputs(literal ? LiteralPath : Path, literal, (e, item) => WriteItemError(e, null, item)))
-                ProtectOne(input);
-        }
-
-        private void ProtectOne(string input)
-        {
-            StagedFile staged = null;
-            FileProgress progress = null;
-            try
-            {
-                string destination = _paths.DestinationFor(input, Destination, Suffix, encrypting: true, Force);
-                if (!ShouldProcess($"{input} -> {destination}", "Encrypt")) return;
-                var keyrings = Keyrings();
-                using (var source = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
-                {
-                    progress = new FileProgress(this, "Protect-KmsFile", input, source.Length);
-                    MessageOptions options = ProtectOptions(progress.Report);
-                    staged = StagedFile.Create(destination, ownerOnly: false);
-                    MessageInfo info = MessageEncryptor.Encrypt(source, staged.Stream, keyrings, options);
-                    staged.Commit(Force);
-                    Verbose($"Encrypted '{input}' ({info.PlaintextLength} bytes) to '{destination}' ({info.MessageLength} bytes, {info.Header.Suite.Name}).");
-                    WriteObject(KmsEncryptedMessage.From(info.Header, destination, info.MessageLength, info.PlaintextLength, input));
-                }
-            }
-            catch (Exception e) when (IsItemFailure(e))
-            {
-                WriteItemError(e, input, input);
-            }
-            finally
-            {
-                staged?.Dispose();
-                progress?.Complete();
-            }
-        }
+        protected override void ProcessRecord() =>
+            ForEachFile(Path, LiteralPath, input => ProcessFile(input, Destination, Suffix, Force, encrypting: true, inputBuffer: 1,
+                // The plaintext is read a batch (4 MiB) at a time: no stream buffer between the file and the batch.
+                (source, output, progress) => MessageEncryptor.Encrypt(source, output, Keyrings(), ProtectOptions(progress)),
+                (info, target) => KmsEncryptedMessage.From(info.Header, target, info.MessageLength, info.PlaintextLength, input)));
     }
 }

@@ -35,15 +35,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            try
-            {
-                _input.Add(InputObject, "InputObject");
-            }
-            catch (KmsException e)
-            {
-                _failed = true;
-                WriteItemError(e, null, null);
-            }
+            if (!Gather(_input, InputObject)) _failed = true;
         }
 
         protected override void EndProcessing()

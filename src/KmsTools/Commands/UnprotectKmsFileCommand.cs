@@ -18,7 +18,6 @@ namespace KmsTools.Commands
     {
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";
-        private MessageFilePaths _paths;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
         [SupportsWildcards]
@@ -41,43 +40,9 @@ namespace KmsTools.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        protected override void ProcessRecord()
-        {
-            _paths = _paths ?? new MessageFilePaths(this);
-            bool literal = ParameterSetName == LiteralPathSet;
-            foreach (string input in _paths.Inputs(literal ? LiteralPath : Path, literal, (e, item) => WriteItemError(e, null, item)))
-                UnprotectOne(input);
-        }
-
-        private void UnprotectOne(string input)
-        {
-            StagedFile staged = null;
-            FileProgress progress = null;
-            try
-            {
-                string destination = _paths.DestinationFor(input, Destination, Suffix, encrypting: false, Force);
-                if (!ShouldProcess($"{input} -> {destination}", "Decrypt")) return;
-                var keyrings = Keyrings();
-                using (var source = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
-                {
-                    progress = new FileProgress(this, "Unprotect-KmsFile", input, source.Length);
-                    MessageOptions options = UnprotectOptions(progress.Report);
-                    staged = StagedFile.Create(destination, ownerOnly: true);
-                    MessageInfo info = MessageDecryptor.Decrypt(source, staged.Stream, keyrings, options);
-                    staged.Commit(Force);
-                    Verbose($"Decrypted '{input}' ({info.Header.Suite.Name}) to '{destination}' ({info.PlaintextLength} bytes).");
-                    WriteObject(KmsDecryptedFile.From(info, destination, input));
-                }
-            }
-            catch (Exception e) when (IsItemFailure(e))
-            {
-                WriteItemError(e, input, input);
-            }
-            finally
-            {
-                staged?.Dispose();
-                progress?.Complete();
-            }
-        }
+        protected override void ProcessRecord() =>
+            ForEachFile(Path, LiteralPath, input => ProcessFile(input, Destination, Suffix, Force, encrypting: false, inputBuffer: 1 << 16,
+                (source, output, progress) => MessageDecryptor.Decrypt(source, output, Keyrings(), UnprotectOptions(progress)),
+                (info, target) => KmsDecryptedFile.From(info, target, input)));
     }
 }

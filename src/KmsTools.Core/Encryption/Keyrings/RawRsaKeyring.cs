@@ -83,15 +83,8 @@ namespace KmsTools.Encryption.Keyrings
 
         private static RsaKeyParameters ReadPublic(byte[] publicKeyInfo)
         {
-            AsymmetricKeyParameter key;
-            try
-            {
-                key = PublicKeyFactory.CreateKey(publicKeyInfo);
-            }
-            catch (Exception e) when (e is ArgumentException || e is InvalidCastException || e is System.IO.IOException || e is SecurityUtilityException || e is InvalidOperationException)
-            {
-                throw new KmsException(KmsErrorCodes.Validation, "The public key is not a DER SubjectPublicKeyInfo (the PublicKey of a KMS key pair, or a PEM 'PUBLIC KEY').", "PublicKey");
-            }
+            AsymmetricKeyParameter key = Parse(() => PublicKeyFactory.CreateKey(publicKeyInfo),
+                "The public key is not a DER SubjectPublicKeyInfo (the PublicKey of a KMS key pair, or a PEM 'PUBLIC KEY').", "PublicKey");
             if (key is RsaKeyParameters rsa && !rsa.IsPrivate) return rsa;
             throw new KmsException(KmsErrorCodes.Validation,
                 "The public key is not an RSA key. Messages are encrypted to RSA data key pairs (RSA_2048, RSA_3072, RSA_4096); an EC pair would need the ESDK's raw ECDH keyring, which KmsTools does not implement yet. Use an RSA pair, or -KeyId.", "PublicKey");
@@ -99,17 +92,23 @@ namespace KmsTools.Encryption.Keyrings
 
         private static AsymmetricKeyParameter ReadPrivate(byte[] pkcs8)
         {
-            AsymmetricKeyParameter key;
+            AsymmetricKeyParameter key = Parse(() => PrivateKeyFactory.CreateKey(pkcs8),
+                "The private key is not a DER PKCS #8 private key (the private half of a KMS key pair).", "PrivateKey");
+            if (key is RsaPrivateCrtKeyParameters) return key;
+            throw new KmsException(KmsErrorCodes.Validation, "The private key is not an RSA private key with its CRT parameters.", "PrivateKey");
+        }
+
+        /// <summary>BouncyCastle's parse of a DER key, its many ways of saying "not a key" as one ValidationException.</summary>
+        private static AsymmetricKeyParameter Parse(Func<AsymmetricKeyParameter> parse, string notAKey, string member)
+        {
             try
             {
-                key = PrivateKeyFactory.CreateKey(pkcs8);
+                return parse();
             }
             catch (Exception e) when (e is ArgumentException || e is InvalidCastException || e is System.IO.IOException || e is SecurityUtilityException || e is InvalidOperationException)
             {
-                throw new KmsException(KmsErrorCodes.Validation, "The private key is not a DER PKCS #8 private key (the private half of a KMS key pair).", "PrivateKey");
+                throw new KmsException(KmsErrorCodes.Validation, notAKey, member);
             }
-            if (key is RsaPrivateCrtKeyParameters) return key;
-            throw new KmsException(KmsErrorCodes.Validation, "The private key is not an RSA private key with its CRT parameters.", "PrivateKey");
         }
     }
 }
