@@ -414,3 +414,49 @@ Describe '-WhatIf on every cmdlet that changes something' {
         Get-StoreSnapshot | Should -BeExactly $before
     }
 }
+
+Describe 'Answers as AWS recorded them' {
+    It 'GetKeyRotationStatus names the key by its ARN' {
+        $key = New-TestKey 'status arn'
+        (Get-KmsKeyRotationStatus $key.KeyId).KeyId | Should -BeExactly $key.Arn
+    }
+
+    It 'an on-demand rotation leaves the automatic schedule as it was, and is reported in progress only while it is (never, here)' {
+        $key = New-TestKey 'on demand schedule'
+        Enable-KmsKeyRotation $key.KeyId -RotationPeriodInDays 120
+        $before = (Get-KmsKeyRotationStatus $key.KeyId).NextRotationDate
+        Start-Sleep -Milliseconds 20
+        $null = Invoke-KmsKeyRotation $key.KeyId
+        $status = Get-KmsKeyRotationStatus $key.KeyId
+        $status.NextRotationDate | Should -Be $before
+        $status.OnDemandRotationStartDate | Should -BeNullOrEmpty
+        (Get-KmsKeyRotation $key.KeyId).RotationType | Should -BeExactly 'ON_DEMAND'
+    }
+
+    It 'an unknown multi-Region key id is NotFoundException naming its ARN, as for other key ids' {
+        $id = 'mrk-' + ('ab' * 16)
+        $failure = Get-Failure { Get-KmsKey -KeyId $id -ErrorAction Stop }
+        $failure.FullyQualifiedErrorId | Should -BeExactly 'NotFoundException,KmsTools.Commands.GetKmsKeyCommand'
+        $failure.Exception.Message | Should -BeExactly "Key 'arn:aws:kms:us-east-1:111122223333:key/$id' does not exist"
+    }
+
+    It 'a tag that is too long is named by its place in the list: <Path>' -ForEach @(
+        @{ Tags = [ordered]@{ ok = 'fine'; ('k' * 129) = 'v' }; Path = 'tags.2.member.tagKey'; Value = ('k' * 129); Max = 128 }
+        @{ Tags = [ordered]@{ team = ('v' * 257) }; Path = 'tags.1.member.tagValue'; Value = ('v' * 257); Max = 256 }
+    ) {
+        $failure = Get-Failure { New-KmsKey -Tag $Tags -ErrorAction Stop }
+        $failure.FullyQualifiedErrorId | Should -BeExactly 'ValidationException,KmsTools.Commands.NewKmsKeyCommand'
+        # The value is shown as AWS shows it, cut after 256 characters (so that a huge value makes no huge error).
+        $failure.Exception.Message | Should -BeLike "1 validation error detected: Value '$($Value.Substring(0, 100))*' at '$Path' failed to satisfy constraint: Member must have length less than or equal to $Max"
+        $failure.TargetObject | Should -Be $Tags
+    }
+
+    It 'CreateKey takes the deprecated CustomerMasterKeySpec as KeySpec, and refuses both at once' {
+        $key = New-KmsKey -CliInputJson '{"CustomerMasterKeySpec": "HMAC_256", "KeyUsage": "GENERATE_VERIFY_MAC"}'
+        $key.KeySpec | Should -BeExactly 'HMAC_256'
+        $key.CustomerMasterKeySpec | Should -BeExactly 'HMAC_256'
+        $failure = Get-Failure { New-KmsKey -KeySpec HMAC_256 -KeyUsage GENERATE_VERIFY_MAC -CliInputJson '{"CustomerMasterKeySpec": "HMAC_256"}' -ErrorAction Stop }
+        $failure.FullyQualifiedErrorId | Should -BeExactly 'ValidationException,KmsTools.Commands.NewKmsKeyCommand'
+        $failure.Exception.Message | Should -BeLike 'KeySpec and CustomerMasterKeySpec are the same parameter under two names*'
+    }
+}

@@ -10,13 +10,15 @@ namespace KmsTools
     /// </summary>
     public static class Validation
     {
-        public static KmsException Error(string member, string constraint, string value = null, bool sensitive = false)
+        /// <param name="path">Where the framework says the value is, when it is not the member itself: tags.1.member.tagKey.</param>
+        public static KmsException Error(string member, string constraint, string value = null, bool sensitive = false, string path = null)
         {
             // A value longer than a key ARN is cut: a 20 MB Description must not make a 20 MB error record.
             string shown = value == null ? null : Redaction.Shorten(value, 256);
+            string where = path ?? LowerCamel(member);
             string at = sensitive || value == null
-                ? $"Value at '{LowerCamel(member)}'"
-                : $"Value '{shown}' at '{LowerCamel(member)}'";
+                ? $"Value at '{where}'"
+                : $"Value '{shown}' at '{where}'";
             return new KmsException(KmsErrorCodes.Validation,
                 $"1 validation error detected: {at} failed to satisfy constraint: {constraint}", member);
         }
@@ -27,13 +29,13 @@ namespace KmsTools
                 throw Error(member, "Member must not be null", "null");
         }
 
-        public static void Length(string member, string value, int min, int max)
+        public static void Length(string member, string value, int min, int max, string path = null)
         {
-            Required(member, value);
+            if (value == null) throw Error(member, "Member must not be null", "null", path: path);
             if (value.Length < min)
-                throw Error(member, $"Member must have length greater than or equal to {min}", value);
+                throw Error(member, $"Member must have length greater than or equal to {min}", value, path: path);
             if (value.Length > max)
-                throw Error(member, $"Member must have length less than or equal to {max}", value);
+                throw Error(member, $"Member must have length less than or equal to {max}", value, path: path);
         }
 
         public static void Length(string member, byte[] value, int min, int max)

@@ -6,8 +6,9 @@ namespace KmsTools.Local
     /// <summary>The four ways KMS lets a caller name a key: key id, key ARN, alias name, alias ARN.</summary>
     internal sealed class KeyIdentifier
     {
+        // A key id is a UUID, or a multi-Region key id (mrk- and 32 hex digits) as AWS gives replicas one id across Regions.
         private static readonly Regex KeyIdPattern = new Regex(
-            "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", RegexOptions.CultureInvariant);
+            "^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$", RegexOptions.CultureInvariant);
         private static readonly Regex ArnPattern = new Regex(
             "^arn:(?<partition>aws[a-z-]*):kms:(?<region>[^:]*):(?<account>[^:]*):(?<resource>(key|alias)/.+)$", RegexOptions.CultureInvariant);
 

@@ -193,13 +193,14 @@ namespace KmsTools.Local
             ValidateKeyId("KeyId", request.KeyId);
             KeyRecord key = ResolveKey(request.KeyId);
             RequireSymmetric(key);
+            // As AWS answers (the recordings): the key ARN; and no OnDemandRotationStartDate, which AWS reports only while an
+            // on-demand rotation is in progress, and the local engine's complete before RotateKeyOnDemand returns.
             return new GetKeyRotationStatusResponse
             {
-                KeyId = key.KeyId,
+                KeyId = ArnOf(key.KeyId),
                 KeyRotationEnabled = key.KeyRotationEnabled,
                 RotationPeriodInDays = key.KeyRotationEnabled ? key.RotationPeriodInDays : null,
                 NextRotationDate = key.KeyRotationEnabled ? key.NextRotationDate : null,
-                OnDemandRotationStartDate = key.Rotations.LastOrDefault(r => r.RotationType == "ON_DEMAND")?.RotationDate,
             };
         }
 
@@ -344,7 +345,8 @@ namespace KmsTools.Local
             DateTime now = DateTime.UtcNow;
             key.CurrentKeyMaterialId = materialId;
             key.Rotations.Add(new RotationRecord { KeyMaterialId = materialId, RotationDate = now, RotationType = rotationType });
-            if (key.KeyRotationEnabled) key.NextRotationDate = now.AddDays(key.RotationPeriodInDays ?? DefaultRotationPeriodInDays);
+            // An automatic rotation starts the next period; an on-demand one leaves the schedule as it was, as in AWS.
+            if (key.KeyRotationEnabled && rotationType == "AUTOMATIC") key.NextRotationDate = now.AddDays(key.RotationPeriodInDays ?? DefaultRotationPeriodInDays);
         }
 
         private void PurgeKey(string keyId)

@@ -45,7 +45,13 @@ namespace KmsTools.Local
             request = request ?? new CreateKeyRequest();
             Require(request);
             if (request.Description != null) Validation.Length("Description", request.Description, 0, 8192);
-            string spec = request.KeySpec == null ? KeySpec.SYMMETRIC_DEFAULT : Validation.OneOf("KeySpec", request.KeySpec, KeySpec.Values);
+            // CustomerMasterKeySpec is KeySpec's deprecated name, which AWS still takes (the aws CLI's --customer-master-key-spec).
+            if (request.KeySpec != null && request.CustomerMasterKeySpec != null)
+                throw new KmsException(KmsErrorCodes.Validation,
+                    "KeySpec and CustomerMasterKeySpec are the same parameter under two names (CustomerMasterKeySpec is deprecated): give one of them.", "CustomerMasterKeySpec");
+            string spec = request.KeySpec != null ? Validation.OneOf("KeySpec", request.KeySpec, KeySpec.Values)
+                : request.CustomerMasterKeySpec != null ? Validation.OneOf("CustomerMasterKeySpec", request.CustomerMasterKeySpec, KeySpec.Values)
+                : KeySpec.SYMMETRIC_DEFAULT;
             string usage;
             if (request.KeyUsage != null)
                 usage = Validation.OneOf("KeyUsage", request.KeyUsage, KeyUsageType.Values);
@@ -376,10 +382,12 @@ namespace KmsTools.Local
             if (tags == null) return;
             if (tags.Count > 50) throw new KmsException(KmsErrorCodes.Tag, "Too many tags", "Tags");
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var tag in tags)
+            for (int i = 0; i < tags.Count; i++)
             {
-                Validation.Length("TagKey", tag?.TagKey, 1, 128);
-                Validation.Length("TagValue", tag.TagValue, 0, 256);
+                Tag tag = tags[i];
+                // The framework names a list element's member by its path, as AWS's recorded messages do.
+                Validation.Length("Tags", tag?.TagKey, 1, 128, $"tags.{i + 1}.member.tagKey");
+                Validation.Length("Tags", tag.TagValue, 0, 256, $"tags.{i + 1}.member.tagValue");
                 if (tag.TagKey.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
                     throw new KmsException(KmsErrorCodes.Tag, "Tags beginning with aws: are reserved", "Tags");
                 if (!seen.Add(tag.TagKey))

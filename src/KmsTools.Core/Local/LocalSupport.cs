@@ -24,7 +24,7 @@ namespace KmsTools.Local
             [typeof(ReEncryptRequest)] = Members("CiphertextBlob", "SourceEncryptionContext", "SourceKeyId", "DestinationKeyId",
                 "DestinationEncryptionContext", "SourceEncryptionAlgorithm", "DestinationEncryptionAlgorithm", "GrantTokens", "DryRun"),
             [typeof(GenerateRandomRequest)] = Members("NumberOfBytes"),
-            [typeof(CreateKeyRequest)] = Members("Description", "KeyUsage", "KeySpec", "Tags"),
+            [typeof(CreateKeyRequest)] = Members("Description", "KeyUsage", "KeySpec", "CustomerMasterKeySpec", "Tags"),
             [typeof(DescribeKeyRequest)] = Members("KeyId", "GrantTokens"),
             [typeof(ListKeysRequest)] = Members("Limit", "Marker"),
             [typeof(CreateAliasRequest)] = Members("AliasName", "TargetKeyId"),
