@@ -98,13 +98,14 @@ namespace KmsTools.Commands
         }
 
         /// <summary>
-        /// One file in, one file out: the destination checked before any work (and -WhatIf asked), the input opened, the
-        /// output staged beside its destination (owner-only when it is a plaintext), <paramref name="work"/> run with a
-        /// progress reporter, the output renamed into place only when the work returned, and its result written. A
-        /// failure is this file's error alone, and leaves no output behind.
+        /// One file in, one file out, cheapest checks first: the destination (and -WhatIf asked), the input opened, then
+        /// <paramref name="prepare"/> (the keys, a KMS call perhaps, and the options, given a progress reporter), and
+        /// only then the output staged beside its destination (owner-only when it is a plaintext), the work run, the
+        /// output renamed into place when it returned, and its result written. A failure is this file's error alone,
+        /// and leaves no output behind.
         /// </summary>
         internal void ProcessFile(string input, string destination, string suffix, bool force, bool encrypting, int inputBuffer,
-            Func<Stream, Stream, Action<long>, MessageInfo> work, Func<MessageInfo, string, object> result)
+            Func<Action<long>, Func<Stream, Stream, MessageInfo>> prepare, Func<MessageInfo, string, object> result)
         {
             StagedFile staged = null;
             FileProgress progress = null;
@@ -115,8 +116,9 @@ namespace KmsTools.Commands
                 using (var source = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, inputBuffer, FileOptions.SequentialScan))
                 {
                     progress = new FileProgress(this, MyInvocation.MyCommand.Name, input, source.Length);
+                    Func<Stream, Stream, MessageInfo> work = prepare(progress.Report);
                     staged = StagedFile.Create(target, ownerOnly: !encrypting);
-                    MessageInfo info = work(source, staged.Stream, progress.Report);
+                    MessageInfo info = work(source, staged.Stream);
                     staged.Commit(force);
                     Verbose($"{(encrypting ? "Encrypted" : "Decrypted")} '{input}' ({(encrypting ? info.PlaintextLength : info.MessageLength)} bytes) to '{target}' ({(encrypting ? info.MessageLength : info.PlaintextLength)} bytes, {info.Header.Suite.Name}).");
                     WriteObject(result(info, target));

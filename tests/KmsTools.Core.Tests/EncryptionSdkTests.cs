@@ -112,7 +112,7 @@ namespace KmsTools.Tests
             MessageHeader header = MessageDecryptor.ReadHeader(new MemoryStream(message));
             Assert.Equal(64u, header.FrameLength);
             int bodyLength = frames * (4 + 12 + 16) + 8 + size;
-            int headerLength = header.Body.Length + header.Authentication.Length;
+            int headerLength = header.Length;
             Assert.InRange(message.Length - headerLength - bodyLength, 0, suite.IsSigned ? 2 + 104 : 0);
         }
 
@@ -157,7 +157,7 @@ namespace KmsTools.Tests
         {
             byte[] message = Encrypt(new byte[40], AlgorithmSuite.Default, 16);
             MessageHeader header = MessageDecryptor.ReadHeader(new MemoryStream(message));
-            int body = header.Body.Length + header.Authentication.Length;
+            int body = header.Length;
             string Fail(int at)
             {
                 byte[] damaged = (byte[])message.Clone();

@@ -21,9 +21,25 @@ namespace KmsTools.Encryption
         public byte[] ProviderInfo { get; }
         public byte[] Ciphertext { get; }
 
-        /// <summary>The provider information as text: a key ARN or a key name (the ESDK's keyrings write UTF-8).</summary>
-        public string ProviderInfoText => MessageFormat.Utf8Strict.GetString(ProviderInfo);
+        /// <summary>The provider information as text: a key ARN or a key name (the ESDK's keyrings write UTF-8); null when it is not UTF-8.</summary>
+        public string ProviderInfoText
+        {
+            get
+            {
+                try
+                {
+                    return MessageFormat.Utf8Strict.GetString(ProviderInfo);
+                }
+                catch (DecoderFallbackException)
+                {
+                    return null;
+                }
+            }
+        }
 
-        public override string ToString() => ProviderId + " " + ProviderInfoText;
+        /// <summary>The provider information as people read it: its text, or 0x and its hex when it is not UTF-8.</summary>
+        public string ProviderInfoShown => ProviderInfoText ?? "0x" + Crypto.Hex.ToLower(ProviderInfo);
+
+        public override string ToString() => ProviderId + " " + ProviderInfoShown;
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -25,7 +26,8 @@ namespace KmsTools.Encryption
             using (var free = new BlockingCollection<TBatch>(new ConcurrentQueue<TBatch>(pool)))
             using (var ready = new BlockingCollection<KeyValuePair<TBatch, Task>>(pool.Count))
             {
-                var transforms = new List<Task>();
+                // The transform last started on each batch: at most one per batch, so this stays the pool's size.
+                var transforms = new ConcurrentDictionary<TBatch, Task>();
                 Task producer = Task.Run(() =>
                 {
                     try
@@ -36,7 +38,7 @@ namespace KmsTools.Encryption
                             TBatch batch = free.Take(stop.Token);
                             more = produce(batch);
                             Task work = Task.Run(() => transform(batch), stop.Token);
-                            lock (transforms) transforms.Add(work);
+                            transforms[batch] = work;
                             ready.Add(new KeyValuePair<TBatch, Task>(batch, work), stop.Token);
                         }
                     }
@@ -65,15 +67,6 @@ namespace KmsTools.Encryption
                 {
                     stop.Cancel();
                     // The other stages may still hold batches: they must be done before the caller zeroes or reuses them.
-                    Task[] running;
-                    lock (transforms) running = transforms.ToArray();
-                    try
-                    {
-                        Task.WaitAll(running);
-                    }
-                    catch (AggregateException)
-                    {
-                    }
                     try
                     {
                         producer.Wait();
@@ -81,9 +74,13 @@ namespace KmsTools.Encryption
                     catch (AggregateException)
                     {
                     }
-                    // A producer failure surfaces as the consumer's cancellation: report the cause, not the stop.
-                    if (failure is OperationCanceledException && !cancellation.IsCancellationRequested && producer.Exception != null)
-                        failure = producer.Exception.InnerException;
+                    try
+                    {
+                        Task.WaitAll(transforms.Values.ToArray());
+                    }
+                    catch (AggregateException)
+                    {
+                    }
                     ExceptionDispatchInfo.Capture(failure).Throw();
                 }
             }

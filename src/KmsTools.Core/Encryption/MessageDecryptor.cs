@@ -45,8 +45,7 @@ namespace KmsTools.Encryption
                     if (hash != null)
                     {
                         hash.AppendData(header.Body);
-                        byte[] authentication = header.Authentication;
-                        hash.AppendData(authentication);
+                        hash.AppendData(header.Authentication);
                     }
                     long plaintextLength;
                     if (header.IsFramed) plaintextLength = ReadFrames(reader, message, output, key, header, hash, options);
@@ -64,7 +63,7 @@ namespace KmsTools.Encryption
                     }
                     if (!reader.AtEnd()) throw MessageErrors.TrailingBytes();
                     output.Flush();
-                    return new MessageInfo(header, plaintextLength, reader.Position, suite.IsSigned);
+                    return new MessageInfo(header, plaintextLength, reader.Position);
                 }
             }
             finally
@@ -111,23 +110,11 @@ namespace KmsTools.Encryption
                 byte[] dataKey = keyring.OnDecrypt(header.Suite, header.EncryptionContext, header.EncryptedDataKeys, failures, options.CancellationToken);
                 if (dataKey != null) return dataKey;
             }
-            string wrappedBy = string.Join("; ", header.EncryptedDataKeys.Select(k => k.ProviderId + " " + SafeInfo(k)));
+            string wrappedBy = string.Join("; ", header.EncryptedDataKeys);
             string given = string.Join(", ", (keyrings ?? new IKeyring[0]).Select(k => k.Description));
             string why = failures.Count == 0 ? string.Empty : " Attempts: " + string.Join(" | ", failures);
             throw new KmsException(KmsErrorCodes.IncorrectKey,
                 $"None of the keys given ({given}) opens the message's data key, which is encrypted under: {wrappedBy}.{why}");
-        }
-
-        private static string SafeInfo(EncryptedDataKey key)
-        {
-            try
-            {
-                return key.ProviderInfoText;
-            }
-            catch (System.Text.DecoderFallbackException)
-            {
-                return "0x" + Hex.ToLower(key.ProviderInfo);
-            }
         }
 
         /// <summary>A batch of frames as they are in the message (so that they hash as they are) and the plaintext they decrypt to.</summary>
@@ -164,11 +151,24 @@ namespace KmsTools.Encryption
             uint expected = 1;
             long total = 0;
 
+            void CheckSequence(uint sequence)
+            {
+                if (sequence != expected)
+                    throw MessageErrors.Malformed($"frame {expected}", $"its sequence number is {sequence}: frames are missing, repeated or out of order.");
+            }
+
+            void AcceptRegular(Batch batch, int ivAt)
+            {
+                batch.IvAt[batch.Regular++] = ivAt;
+                if (expected == uint.MaxValue - 1) throw MessageErrors.Malformed("the body", "it has more frames than a message may.");
+                expected++;
+            }
+
             bool Produce(Batch batch)
             {
                 options.CancellationToken.ThrowIfCancellationRequested();
                 byte[] raw = batch.Raw;
-                int at = 0, i = 0;
+                int at = 0;
                 batch.FirstSequence = expected;
                 batch.Regular = 0;
                 batch.HasFinal = false;
@@ -180,22 +180,12 @@ namespace KmsTools.Encryption
                 {
                     uint sequence = MessageFormat.GetUInt32(raw, at);
                     if (sequence == uint.MaxValue) break;
-                    if (sequence != expected)
-                        throw MessageErrors.Malformed($"frame {expected}", $"its sequence number is {sequence}: frames are missing, repeated or out of order.");
-                    batch.IvAt[i++] = at + 4;
+                    CheckSequence(sequence);
+                    AcceptRegular(batch, at + 4);
                     at += 4 + slot;
-                    batch.Regular++;
-                    if (expected == uint.MaxValue - 1) throw MessageErrors.Malformed("the body", "it has more frames than a message may.");
-                    expected++;
-                }
-                if (i == framesPerBatch)
-                {
-                    batch.RawLength = at;
-                    batch.Position = reader.Position;
-                    return true;
                 }
                 reader.Unread(raw, at, read - at);
-                for (; i < framesPerBatch; i++)
+                while (batch.Regular < framesPerBatch)
                 {
                     reader.AtFrame(expected);
                     reader.ReadExactly(raw, at, 4);
@@ -208,18 +198,15 @@ namespace KmsTools.Encryption
                         sequence = MessageFormat.GetUInt32(raw, at);
                         at += 4;
                     }
-                    if (sequence != expected)
-                        throw MessageErrors.Malformed($"frame {expected}", $"its sequence number is {sequence}: frames are missing, repeated or out of order.");
-                    batch.IvAt[i] = at;
+                    CheckSequence(sequence);
                     if (!final)
                     {
                         reader.ReadExactly(raw, at, slot); // IV, content and tag: one read
+                        AcceptRegular(batch, at);
                         at += slot;
-                        batch.Regular++;
-                        if (expected == uint.MaxValue - 1) throw MessageErrors.Malformed("the body", "it has more frames than a message may.");
-                        expected++;
                         continue;
                     }
+                    batch.IvAt[batch.Regular] = at;
                     reader.ReadExactly(raw, at, iv + 4);
                     uint stated = MessageFormat.GetUInt32(raw, at + iv);
                     if (stated > header.FrameLength)
@@ -296,7 +283,7 @@ namespace KmsTools.Encryption
             try
             {
                 if (!cipher.TryDecrypt(iv, new BodyAad(header.MessageId).ForSingleBlock((long)length), sealedBody, 0, (int)length, tag, 0, plain, 0))
-                    throw new KmsException(KmsErrorCodes.InvalidCiphertext, "The message's body does not authenticate: the message was altered after encryption.");
+                    throw MessageErrors.BodyNotAuthentic();
                 output.Write(plain, 0, plain.Length);
                 options.Progress?.Invoke(reader.Position);
                 return plain.Length;

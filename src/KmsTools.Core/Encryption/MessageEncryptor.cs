@@ -51,9 +51,8 @@ namespace KmsTools.Encryption
                 if (materials.EncryptedDataKeys.Count > ushort.MaxValue)
                     throw new KmsException(KmsErrorCodes.Validation, $"A message holds at most {ushort.MaxValue} encrypted data keys.", "KeyId");
 
-                byte[] messageId = new byte[suite.MessageFormatVersion == 1 ? 16 : 32];
-                if (fixedMessageId != null) Buffer.BlockCopy(fixedMessageId, 0, messageId, 0, messageId.Length);
-                else using (var random = RandomNumberGenerator.Create()) random.GetBytes(messageId);
+                int idLength = suite.MessageFormatVersion == 1 ? 16 : 32;
+                byte[] messageId = fixedMessageId?.Take(idLength).ToArray() ?? Randomness.Bytes(idLength);
                 byte[] key = MessageKeys.Derive(suite, materials.PlaintextDataKey, messageId, out byte[] commitKey);
                 try
                 {
@@ -65,8 +64,7 @@ namespace KmsTools.Encryption
                             cipher.Encrypt(new byte[AlgorithmSuite.IvLength], header.Body, new byte[0], 0, 0, new byte[0], 0, tag, 0);
                         header.SetAuthenticationTag(tag);
                         long written = Emit(output, hash, header.Body, header.Body.Length);
-                        byte[] authentication = header.Authentication;
-                        written += Emit(output, hash, authentication, authentication.Length);
+                        written += Emit(output, hash, header.Authentication, header.Authentication.Length);
 
                         long plaintextLength;
                         written += WriteBody(plaintext, output, hash, key, messageId, options, out plaintextLength);
@@ -74,15 +72,11 @@ namespace KmsTools.Encryption
                         if (hash != null)
                         {
                             byte[] signature = MessageSignature.Sign(suite, signingKey, hash.GetHashAndReset());
-                            var footer = new byte[2 + signature.Length];
-                            footer[0] = (byte)(signature.Length >> 8);
-                            footer[1] = (byte)signature.Length;
-                            Buffer.BlockCopy(signature, 0, footer, 2, signature.Length);
-                            output.Write(footer, 0, footer.Length);
-                            written += footer.Length;
+                            MessageFormat.WriteField(output, signature); // the footer: uint16 length, signature
+                            written += 2 + signature.Length;
                         }
                         output.Flush();
-                        return new MessageInfo(header, plaintextLength, written, suite.IsSigned);
+                        return new MessageInfo(header, plaintextLength, written);
                     }
                 }
                 finally
@@ -156,7 +150,7 @@ namespace KmsTools.Encryption
                 options.CancellationToken.ThrowIfCancellationRequested();
                 int filled = 0;
                 if (carry >= 0) batch.Plain[filled++] = (byte)carry;
-                filled += Fill(plaintext, batch.Plain, filled, batch.Plain.Length - filled);
+                filled += MessageReader.Fill(plaintext, batch.Plain, filled, batch.Plain.Length - filled);
                 // A full batch is the last only when nothing follows it: one byte is read ahead to know.
                 carry = filled < batch.Plain.Length ? -1 : plaintext.ReadByte();
                 batch.PlainLength = filled;
@@ -254,17 +248,5 @@ namespace KmsTools.Encryption
 
         /// <summary>How many batches are in flight: enough to keep reading, encrypting and writing busy, within 64 MiB of plaintext.</summary>
         internal static int BatchesInFlight(int batchBytes) => Math.Max(2, Math.Min(4, (64 << 20) / Math.Max(1, batchBytes)));
-
-        private static int Fill(Stream input, byte[] buffer, int offset, int count)
-        {
-            int total = 0;
-            while (total < count)
-            {
-                int n = input.Read(buffer, offset + total, count - total);
-                if (n <= 0) break;
-                total += n;
-            }
-            return total;
-        }
     }
 }

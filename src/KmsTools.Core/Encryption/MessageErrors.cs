@@ -27,6 +27,9 @@ namespace KmsTools.Encryption
             new KmsException(KmsErrorCodes.InvalidCiphertext,
                 $"Frame {sequence} of the message does not authenticate: the message was altered after encryption.");
 
+        public static KmsException BodyNotAuthentic() =>
+            new KmsException(KmsErrorCodes.InvalidCiphertext, "The message's body does not authenticate: the message was altered after encryption.");
+
         public static KmsException SignatureInvalid() =>
             new KmsException(KmsErrorCodes.InvalidCiphertext,
                 "The message's signature does not verify: the message was altered after encryption, or its end was cut off and replaced.");

@@ -36,7 +36,10 @@ namespace KmsTools.Encryption
         public byte[] Body { get; private set; }
 
         /// <summary>The serialized header authentication (IV, for version 1, then tag).</summary>
-        public byte[] Authentication => HeaderIv == null ? AuthenticationTag : HeaderIv.Concat(AuthenticationTag).ToArray();
+        public byte[] Authentication { get; private set; }
+
+        /// <summary>The header's length in bytes, body and authentication: where the message body begins.</summary>
+        public int Length => Body.Length + Authentication.Length;
 
         public bool IsFramed => ContentType == FramedContent;
 
@@ -79,7 +82,13 @@ namespace KmsTools.Encryption
             return header;
         }
 
-        internal void SetAuthenticationTag(byte[] tag) => AuthenticationTag = tag;
+        internal void SetAuthenticationTag(byte[] tag) => SetAuthentication(tag);
+
+        private void SetAuthentication(byte[] tag)
+        {
+            AuthenticationTag = tag;
+            Authentication = HeaderIv == null ? tag : HeaderIv.Concat(tag).ToArray();
+        }
 
         /// <summary>
         /// Reads a header, refusing at once (before reading the keys) a count of encrypted data keys over
@@ -132,7 +141,7 @@ namespace KmsTools.Encryption
                 reader.Capture = null;
             }
             if (header.Version == 1) header.HeaderIv = reader.ReadBytes(AlgorithmSuite.IvLength);
-            header.AuthenticationTag = reader.ReadBytes(AlgorithmSuite.TagLength);
+            header.SetAuthentication(reader.ReadBytes(AlgorithmSuite.TagLength));
             return header;
         }
 

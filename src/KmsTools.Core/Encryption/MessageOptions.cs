@@ -51,17 +51,15 @@ namespace KmsTools.Encryption
     /// <summary>What a message is, read or written: its header and sizes. No key material.</summary>
     public sealed class MessageInfo
     {
-        internal MessageInfo(MessageHeader header, long plaintextLength, long messageLength, bool signed)
+        internal MessageInfo(MessageHeader header, long plaintextLength, long messageLength)
         {
             Header = header;
             PlaintextLength = plaintextLength;
             MessageLength = messageLength;
-            IsSigned = signed;
         }
 
         public MessageHeader Header { get; }
         public long PlaintextLength { get; }
         public long MessageLength { get; }
-        public bool IsSigned { get; }
     }
 }

@@ -50,12 +50,8 @@ namespace KmsTools.Encryption
         public void ReadExactly(byte[] buffer, int offset, int count)
         {
             int done = TakeUnread(buffer, offset, count);
-            while (done < count)
-            {
-                int n = _input.Read(buffer, offset + done, count - done);
-                if (n <= 0) throw MessageErrors.Truncated(Part, Position + done);
-                done += n;
-            }
+            done += Fill(_input, buffer, offset + done, count - done);
+            if (done < count) throw MessageErrors.Truncated(Part, Position + done);
             Position += count;
             Digest?.AppendData(buffer, offset, count);
             Capture?.Write(buffer, offset, count);
@@ -69,14 +65,22 @@ namespace KmsTools.Encryption
         public int ReadUpTo(byte[] buffer, int offset, int count)
         {
             int done = TakeUnread(buffer, offset, count);
-            while (done < count)
-            {
-                int n = _input.Read(buffer, offset + done, count - done);
-                if (n <= 0) break;
-                done += n;
-            }
+            done += Fill(_input, buffer, offset + done, count - done);
             Position += done;
             return done;
+        }
+
+        /// <summary>Reads from <paramref name="input"/> until <paramref name="count"/> bytes are in or the input ends; how many came.</summary>
+        internal static int Fill(Stream input, byte[] buffer, int offset, int count)
+        {
+            int total = 0;
+            while (total < count)
+            {
+                int n = input.Read(buffer, offset + total, count - total);
+                if (n <= 0) break;
+                total += n;
+            }
+            return total;
         }
 
         /// <summary>Gives back bytes read too far: the next reads return them first.</summary>

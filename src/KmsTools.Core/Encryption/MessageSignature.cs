@@ -51,10 +51,10 @@ namespace KmsTools.Encryption
 
         private static string AlgorithmOf(AlgorithmSuite suite) => suite.SignatureCurve == "P-256" ? "ECDSA_SHA_256" : "ECDSA_SHA_384";
 
-        private static ECDomainParameters Domain(AlgorithmSuite suite)
-        {
-            X9ECParameters curve = ECNamedCurveTable.GetByName(suite.SignatureCurve == "P-256" ? "P-256" : "P-384");
-            return new ECDomainParameters(curve);
-        }
+        // Built once: a named curve's parameters are a table lookup and point precomputation each time.
+        private static readonly ECDomainParameters P256 = new ECDomainParameters(ECNamedCurveTable.GetByName("P-256"));
+        private static readonly ECDomainParameters P384 = new ECDomainParameters(ECNamedCurveTable.GetByName("P-384"));
+
+        private static ECDomainParameters Domain(AlgorithmSuite suite) => suite.SignatureCurve == "P-256" ? P256 : P384;
     }
 }

@@ -428,11 +428,6 @@ namespace KmsTools.Local
 
         internal static string NewKeyMaterialId() => Hex.ToLower(RandomBytes(32));
 
-        internal static byte[] RandomBytes(int count)
-        {
-            var bytes = new byte[count];
-            using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(bytes);
-            return bytes;
-        }
+        internal static byte[] RandomBytes(int count) => Randomness.Bytes(count);
     }
 }

@@ -96,7 +96,6 @@ namespace KmsTools.Commands
         private object Deliver(DecryptResponse response)
         {
             byte[] plaintext = response.Plaintext ?? new byte[0];
-            char[] text = null;
             try
             {
                 if (OutFile != null)
@@ -106,26 +105,11 @@ namespace KmsTools.Commands
                     Verbose($"Decrypt: {plaintext.Length} bytes written to {OutFile}.");
                     return null;
                 }
-                try
-                {
-                    // Decoded into a char array, not a string, so that -AsSecureString leaves no copy of the text behind.
-                    text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetChars(plaintext);
-                }
-                catch (DecoderFallbackException)
-                {
-                    throw new KmsException(KmsErrorCodes.Validation,
-                        $"The plaintext ({plaintext.Length} bytes) is not UTF-8 text, so it cannot be given as a string; read the Plaintext property of the response, or write it with -OutFile.",
-                        AsString ? "AsString" : "AsSecureString");
-                }
-                if (AsString) return new string(text);
-                var secure = new SecureString();
-                foreach (char c in text) secure.AppendChar(c);
-                secure.MakeReadOnly();
-                return secure;
+                return PlaintextText.From(plaintext, plaintext.Length, AsSecureString,
+                    ", so it cannot be given as a string; read the Plaintext property of the response, or write it with -OutFile.");
             }
             finally
             {
-                if (text != null) Array.Clear(text, 0, text.Length);
                 Crypto.SecureBytes.Clear(plaintext);
             }
         }

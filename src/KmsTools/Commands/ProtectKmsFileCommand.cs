@@ -43,7 +43,12 @@ namespace KmsTools.Commands
         protected override void ProcessRecord() =>
             ForEachFile(Path, LiteralPath, input => ProcessFile(input, Destination, Suffix, Force, encrypting: true, inputBuffer: 1,
                 // The plaintext is read a batch (4 MiB) at a time: no stream buffer between the file and the batch.
-                (source, output, progress) => MessageEncryptor.Encrypt(source, output, Keyrings(), ProtectOptions(progress)),
+                progress =>
+                {
+                    var keyrings = Keyrings();
+                    var options = ProtectOptions(progress);
+                    return (source, output) => MessageEncryptor.Encrypt(source, output, keyrings, options);
+                },
                 (info, target) => KmsEncryptedMessage.From(info.Header, target, info.MessageLength, info.PlaintextLength, input)));
     }
 }

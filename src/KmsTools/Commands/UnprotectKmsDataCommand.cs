@@ -41,7 +41,6 @@ namespace KmsTools.Commands
         protected override void EndProcessing()
         {
             byte[] plain = null;
-            char[] text = null;
             try
             {
                 if (_failed) return;
@@ -60,23 +59,7 @@ namespace KmsTools.Commands
                     WriteObject(result, enumerateCollection: false);
                     return;
                 }
-                try
-                {
-                    text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetChars(plain, 0, length);
-                }
-                catch (DecoderFallbackException)
-                {
-                    throw new KmsException(KmsErrorCodes.Validation, $"The plaintext ({length} bytes) is not UTF-8 text; leave out -AsString and -AsSecureString to get its bytes.", AsString ? "AsString" : "AsSecureString");
-                }
-                if (AsString)
-                {
-                    WriteObject(new string(text));
-                    return;
-                }
-                var secure = new SecureString();
-                foreach (char c in text) secure.AppendChar(c);
-                secure.MakeReadOnly();
-                WriteObject(secure);
+                WriteObject(PlaintextText.From(plain, length, AsSecureString, "; leave out -AsString and -AsSecureString to get its bytes."));
             }
             catch (Exception e) when (IsItemFailure(e))
             {
@@ -85,7 +68,6 @@ namespace KmsTools.Commands
             finally
             {
                 SecureBytes.Clear(plain);
-                if (text != null) Array.Clear(text, 0, text.Length);
                 _input.Dispose();
                 base.EndProcessing();
             }

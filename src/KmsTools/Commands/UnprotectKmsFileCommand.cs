@@ -42,7 +42,12 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord() =>
             ForEachFile(Path, LiteralPath, input => ProcessFile(input, Destination, Suffix, Force, encrypting: false, inputBuffer: 1 << 16,
-                (source, output, progress) => MessageDecryptor.Decrypt(source, output, Keyrings(), UnprotectOptions(progress)),
+                progress =>
+                {
+                    var keyrings = Keyrings();
+                    var options = UnprotectOptions(progress);
+                    return (source, output) => MessageDecryptor.Decrypt(source, output, keyrings, options);
+                },
                 (info, target) => KmsDecryptedFile.From(info, target, input)));
     }
 }

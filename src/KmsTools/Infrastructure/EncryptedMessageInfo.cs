@@ -19,20 +19,8 @@ namespace KmsTools.Infrastructure
 
         internal static KmsEncryptedDataKeyInfo[] From(MessageHeader header) => header.EncryptedDataKeys.Select(k => new KmsEncryptedDataKeyInfo
         {
-            ProviderId = k.ProviderId, ProviderInfo = Text(k.ProviderInfo), CiphertextLength = k.Ciphertext.Length,
+            ProviderId = k.ProviderId, ProviderInfo = k.ProviderInfoShown, CiphertextLength = k.Ciphertext.Length,
         }).ToArray();
-
-        private static string Text(byte[] info)
-        {
-            try
-            {
-                return new System.Text.UTF8Encoding(false, true).GetString(info);
-            }
-            catch (System.Text.DecoderFallbackException)
-            {
-                return "0x" + BitConverter.ToString(info).Replace("-", string.Empty).ToLowerInvariant();
-            }
-        }
     }
 
     /// <summary>
@@ -83,7 +71,7 @@ namespace KmsTools.Infrastructure
                 EncryptionContext = header.EncryptionContext.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
                 EncryptedDataKeys = KmsEncryptedDataKeyInfo.From(header), IsFramed = header.IsFramed, FrameLength = header.FrameLength,
                 IsSigned = header.Suite.IsSigned, IsCommitting = header.Suite.IsCommitting,
-                HeaderLength = header.Body.Length + header.Authentication.Length, Length = length, PlaintextLength = plaintextLength,
+                HeaderLength = header.Length, Length = length, PlaintextLength = plaintextLength,
             };
     }
 

@@ -81,16 +81,17 @@ namespace KmsTools.Infrastructure
                     throw new KmsException(KmsErrorCodes.NotFound, $"The destination folder '{resolved}' does not exist.", "Destination");
                 target = folder ? Path.Combine(resolved, Named(Path.GetFileName(input))) : resolved;
             }
-            if (string.Equals(Path.GetFullPath(target), Path.GetFullPath(input), StringComparison.Ordinal))
+            string full = Path.GetFullPath(target);
+            if (string.Equals(full, Path.GetFullPath(input), StringComparison.Ordinal))
                 throw new KmsException(KmsErrorCodes.Validation, $"'{input}' would be written over itself; give -Destination, or a -Suffix.", "Destination");
-            if (!_written.Add(Path.GetFullPath(target)))
+            if (!_written.Add(full))
                 throw new KmsException(KmsErrorCodes.AlreadyExists,
                     $"'{target}' was already written by this command for another input; give -Destination a folder to write several files.", "Destination");
             if (Directory.Exists(target))
                 throw new KmsException(KmsErrorCodes.AlreadyExists, $"'{target}' is a folder; nothing was written.", "Destination");
             if (File.Exists(target) && !force)
                 throw new KmsException(KmsErrorCodes.AlreadyExists, $"'{target}' already exists; use -Force to replace it. Nothing was written.", "Destination");
-            string parent = Path.GetDirectoryName(Path.GetFullPath(target));
+            string parent = Path.GetDirectoryName(full);
             if (!Directory.Exists(parent))
                 throw new KmsException(KmsErrorCodes.NotFound, $"The folder '{parent}' does not exist.", "Destination");
             return target;

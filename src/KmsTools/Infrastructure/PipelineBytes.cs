@@ -29,12 +29,12 @@ namespace KmsTools.Infrastructure
         /// <summary>A stream given as the only input, read as it is rather than copied (constant memory).</summary>
         public Stream OnlyStream { get; private set; }
 
-        public int Items { get; private set; }
+        private int _items;
 
         public void Add(object item, string member)
         {
             object raw = item is PSObject wrapped ? wrapped.BaseObject : item;
-            Items++;
+            _items++;
             if (!(raw is Stream) && OnlyStream != null) CopyStream();
             switch (raw)
             {
@@ -62,7 +62,7 @@ namespace KmsTools.Infrastructure
                     return;
                 case Stream stream:
                     FlushBase64();
-                    if (Items == 1) OnlyStream = stream;
+                    if (_items == 1) OnlyStream = stream;
                     else AppendStream(stream);
                     _lastWasText = false;
                     return;

@@ -36,12 +36,7 @@ namespace KmsTools.Encryption.Keyrings
             PlaintextDataKey = dataKey;
         }
 
-        public void GenerateDataKey()
-        {
-            var key = new byte[Suite.KeyLength];
-            using (var random = System.Security.Cryptography.RandomNumberGenerator.Create()) random.GetBytes(key);
-            SetDataKey(key);
-        }
+        public void GenerateDataKey() => SetDataKey(Randomness.Bytes(Suite.KeyLength));
 
         public void Add(EncryptedDataKey key) => _keys.Add(key ?? throw new ArgumentNullException(nameof(key)));
 

@@ -71,15 +71,8 @@ namespace KmsTools.Encryption.Keyrings
             var context = encryptionContext.ToDictionary(p => p.Key, p => p.Value);
             foreach (EncryptedDataKey key in keys.Where(k => k.ProviderId == ProviderId))
             {
-                string arn;
-                try
-                {
-                    arn = key.ProviderInfoText;
-                }
-                catch (System.Text.DecoderFallbackException)
-                {
-                    continue;
-                }
+                string arn = key.ProviderInfoText;
+                if (arn == null) continue;
                 IEnumerable<string> candidates = _keyIds.Count == 0 ? new[] { arn } : _keyIds.Where(id => !IsArn(id) || id == arn);
                 foreach (string keyId in candidates)
                 {

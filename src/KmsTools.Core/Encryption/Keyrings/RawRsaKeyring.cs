@@ -34,22 +34,19 @@ namespace KmsTools.Encryption.Keyrings
             if (privateKeyPkcs8 != null)
             {
                 _privateKey = ReadPrivate(privateKeyPkcs8);
-                var crt = (RsaPrivateCrtKeyParameters)_privateKey;
                 if (publicKeyInfo == null) publicKeyInfo = KeyPairGenerator.PublicKeyInfoOf(privateKeyPkcs8);
-                else if (!ReadPublic(publicKeyInfo).Modulus.Equals(crt.Modulus))
-                    throw new KmsException(KmsErrorCodes.Validation, "The RSA public key and private key are not one pair.", "PublicKey");
             }
             _publicKey = ReadPublic(publicKeyInfo);
+            if (_privateKey != null && !_publicKey.Modulus.Equals(((RsaPrivateCrtKeyParameters)_privateKey).Modulus))
+                throw new KmsException(KmsErrorCodes.Validation, "The RSA public key and private key are not one pair.", "PublicKey");
             KeyNamespace = string.IsNullOrEmpty(keyNamespace) ? DefaultNamespace : keyNamespace;
             if (KeyNamespace.StartsWith(KmsKeyring.ProviderId, StringComparison.Ordinal))
                 throw new KmsException(KmsErrorCodes.Validation, $"The key namespace '{KeyNamespace}' starts with 'aws-kms', which the AWS Encryption SDK reserves for KMS keys.", "KeyNamespace");
             KeyName = string.IsNullOrEmpty(keyName) ? DefaultName(publicKeyInfo) : keyName;
-            ModulusBits = _publicKey.Modulus.BitLength;
         }
 
         public string KeyNamespace { get; }
         public string KeyName { get; }
-        public int ModulusBits { get; }
 
         public string Description => $"RSA key {KeyNamespace}/{KeyName}";
 
