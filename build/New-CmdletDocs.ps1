@@ -42,6 +42,9 @@ $operations = [ordered]@{
     'Add-KmsResourceTag' = 'TagResource'; 'Remove-KmsResourceTag' = 'UntagResource'; 'Get-KmsResourceTag' = 'ListResourceTags'; 'Get-KmsPublicKey' = 'GetPublicKey'
     'New-KmsMac' = 'GenerateMac'; 'Test-KmsMac' = 'VerifyMac'; 'Invoke-KmsSigning' = 'Sign'; 'Test-KmsSignature' = 'Verify'
     'Get-KmsSharedSecret' = 'DeriveSharedSecret'
+    'Get-KmsKeyPolicy' = 'GetKeyPolicy'; 'Write-KmsKeyPolicy' = 'PutKeyPolicy'; 'Get-KmsKeyPolicyList' = 'ListKeyPolicies'
+    'New-KmsGrant' = 'CreateGrant'; 'Get-KmsGrant' = 'ListGrants'; 'Get-KmsRetirableGrant' = 'ListRetirableGrants'
+    'Revoke-KmsGrant' = 'RevokeGrant'; 'Disable-KmsGrant' = 'RetireGrant'
 }
 $handWritten = $texts.NotKmsOperations
 $cmdletOf = @{}
@@ -52,12 +55,16 @@ Set-ModelDocsCmdletMap $cmdletOf
 # What is different in the local engine, said after the AWS text it qualifies (matched on the paragraph's start).
 $localRemarks = [ordered]@{
     '^\*\*Cross-account use\*\*: Yes' = 'In the local engine every key belongs to its one account (`$env:KMSTOOLS_ACCOUNT_ID`, 111122223333 by default): a key ARN or alias ARN of another account is NotFoundException.'
+    '^\*\*Cross-account use\*\*: You must specify a principal in your' = 'The local engine has one account (`$env:KMSTOOLS_ACCOUNT_ID`, 111122223333 by default): the grants listed are those of its keys.'
     '^\*\*Cross-account use\*\*: No' = 'The local engine has one account (`$env:KMSTOOLS_ACCOUNT_ID`, 111122223333 by default).'
     'in a different Amazon Web Services account' = 'In the local engine every key belongs to its one account (`$env:KMSTOOLS_ACCOUNT_ID`, 111122223333 by default): a key ARN or alias ARN of another account is NotFoundException.'
     '^\*\*Multi-Region primary keys\*\*' = 'The local engine has no multi-Region keys yet: it refuses a MultiRegion member (in -CliInputJson) by name, and a remote endpoint creates them.'
     '^\*\*Imported key material\*\*' = 'The local engine does not import key material yet: it refuses an Origin member by name.'
     '^\*\*Custom key store\*\*' = 'The local engine has no custom key stores: it refuses a CustomKeyStoreId member by name.'
     'CloudTrail' = 'The local engine keeps no CloudTrail log.'
+    'grants are considered along with key policies' = 'In the local engine the caller is the account''s root principal (see about_KmsTools), whom the default key policy allows everything: grants and key policies are kept, checked and listed as AWS does, and they do not yet restrict that caller.'
+    '^Attaches a key policy' = 'In the local engine the caller is the account''s root principal (see about_KmsTools): the lockout safety check asks whether the new policy lets that principal call PutKeyPolicy on the key.'
+    'there might be a brief delay, usually less than five minutes' = 'The local engine has no such delay: a grant applies, and is gone, as soon as the call returns; its grant tokens are accepted (a malformed one is InvalidGrantTokenException) and never needed.'
 }
 # PowerShell's side of parameters that are request members: what else they take and where they bind from.
 $powerShellRemarks = @{

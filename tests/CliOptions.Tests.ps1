@@ -33,6 +33,9 @@ BeforeAll {
         TagResource = 'Add-KmsResourceTag'; UntagResource = 'Remove-KmsResourceTag'; ListResourceTags = 'Get-KmsResourceTag'; GetPublicKey = 'Get-KmsPublicKey'
         GenerateMac = 'New-KmsMac'; VerifyMac = 'Test-KmsMac'; Sign = 'Invoke-KmsSigning'; Verify = 'Test-KmsSignature'
         DeriveSharedSecret = 'Get-KmsSharedSecret'
+        GetKeyPolicy = 'Get-KmsKeyPolicy'; PutKeyPolicy = 'Write-KmsKeyPolicy'; ListKeyPolicies = 'Get-KmsKeyPolicyList'
+        CreateGrant = 'New-KmsGrant'; ListGrants = 'Get-KmsGrant'; ListRetirableGrants = 'Get-KmsRetirableGrant'
+        RevokeGrant = 'Revoke-KmsGrant'; RetireGrant = 'Disable-KmsGrant'
     }
 
     function Get-FreePort {

@@ -51,9 +51,13 @@ Describe 'Several processes share one store' {
         (Get-KmsKey alias/shared).KeyId | Should -BeIn $Acknowledged.KeyId
     }
 
-    It 'loses no update of the shared key (20 rotations, 48 tags)' {
+    It 'loses no update of the shared key (20 rotations, 48 tags, 24 grants)' {
         @(Get-KmsKeyRotation $Shared.KeyId).Count | Should -Be 20
         @(Get-KmsResourceTag $Shared.KeyId).Count | Should -Be 48
+        $grants = @(Get-KmsGrant $Shared.KeyId)
+        $grants.Count | Should -Be 24
+        @($grants.GrantId | Sort-Object -Unique).Count | Should -Be 24
+        1..4 | ForEach-Object { @(Get-KmsGrant $Shared.KeyId -GranteePrincipal "arn:aws:iam::111122223333:role/w$_").Count | Should -Be 6 }
         (Invoke-KmsDecrypt -CiphertextBlob $BlobBefore).Plaintext.Length | Should -BeGreaterThan 0
         $after = New-KmsDataKeyPairWithoutPlaintext $Shared.KeyId ECC_NIST_P256
         $after.KeyMaterialId | Should -BeExactly (Get-KmsKeyRotation $Shared.KeyId | Select-Object -Last 1).KeyMaterialId

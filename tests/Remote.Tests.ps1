@@ -92,6 +92,38 @@ Describe 'The same cmdlets against moto' -Skip:(-not $HasMoto) {
             Should -BeExactly 'remote rsa'
     }
 
+    It 'creates, lists, retires and revokes grants (CreateGrant, ListGrants, ListRetirableGrants, RetireGrant, RevokeGrant)' {
+        $key = New-KmsKey -EndpointUrl $Endpoint
+        $app = 'arn:aws:iam::123456789012:role/app'; $retirer = 'arn:aws:iam::123456789012:role/retirer'
+        $grant = New-KmsGrant $key.KeyId $app Encrypt, Decrypt -RetiringPrincipal $retirer -EncryptionContextSubset @{ app = 'remote' } -Name remote -EndpointUrl $Endpoint
+        $grant.GrantId | Should -Not -BeNullOrEmpty
+        $grant.GrantToken | Should -Not -BeNullOrEmpty
+        $listed = Get-KmsGrant $key.KeyId -EndpointUrl $Endpoint
+        $listed.PSObject.TypeNames[0] | Should -Be 'KmsTools.Model.GrantListEntry'
+        $listed.GrantId | Should -BeExactly $grant.GrantId
+        $listed.GranteePrincipal | Should -BeExactly $app
+        $listed.Operations | Should -Be @('Encrypt', 'Decrypt')
+        $listed.Constraints.EncryptionContextSubset['app'] | Should -BeExactly 'remote'
+        (Get-KmsRetirableGrant $retirer -EndpointUrl $Endpoint).GrantId | Should -Contain $grant.GrantId
+        $grant | Disable-KmsGrant -Confirm:$false -EndpointUrl $Endpoint
+        @(Get-KmsGrant $key.KeyId -EndpointUrl $Endpoint).Count | Should -Be 0
+        $second = New-KmsGrant $key.KeyId $app Decrypt -EndpointUrl $Endpoint
+        Get-KmsGrant $key.KeyId -EndpointUrl $Endpoint | Revoke-KmsGrant -Confirm:$false -EndpointUrl $Endpoint
+        @(Get-KmsGrant $key.KeyId -EndpointUrl $Endpoint).Count | Should -Be 0
+        $second.GrantId | Should -Not -BeExactly $grant.GrantId
+    }
+
+    It 'reads and writes key policies (GetKeyPolicy, PutKeyPolicy, ListKeyPolicies)' {
+        $key = New-KmsKey -EndpointUrl $Endpoint
+        Get-KmsKeyPolicyList $key.KeyId -EndpointUrl $Endpoint | Should -Be @('default')
+        Get-KmsKeyPolicy $key.KeyId -EndpointUrl $Endpoint | ConvertFrom-Json | Select-Object -ExpandProperty Statement | Should -Not -BeNullOrEmpty
+        $policy = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"}]}'
+        Write-KmsKeyPolicy $key.KeyId $policy -Confirm:$false -EndpointUrl $Endpoint
+        Get-KmsKeyPolicy $key.KeyId -EndpointUrl $Endpoint | Should -BeExactly $policy
+        $created = New-KmsKey -Policy $policy -EndpointUrl $Endpoint
+        Get-KmsKeyPolicy $created.KeyId -EndpointUrl $Endpoint | Should -BeExactly $policy
+    }
+
     It 'maps NotFoundException to the same error id as the local engine' {
         $missing = [guid]::NewGuid().ToString()
         $remoteError = $null; $localError = $null

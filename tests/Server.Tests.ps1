@@ -144,8 +144,8 @@ Describe 'The aws CLI against the server' -Skip:(-not ($HasAws -and $HasPython))
         $answer = & aws kms describe-key --key-id alias/none --endpoint-url $Url --region us-east-1 2>&1
         $LASTEXITCODE | Should -Be 255
         "$answer" | Should -BeLike '*An error occurred (NotFoundException) when calling the DescribeKey operation: Alias arn:aws:kms:us-east-1:111122223333:alias/none is not found.*'
-        $answer = & aws kms list-grants --key-id $CliKey.KeyId --endpoint-url $Url --region us-east-1 2>&1
-        "$answer" | Should -BeLike '*(UnsupportedOperationException) when calling the ListGrants operation: ListGrants is a KMS operation that the KmsTools local engine does not implement.*'
+        $answer = & aws kms describe-custom-key-stores --endpoint-url $Url --region us-east-1 2>&1
+        "$answer" | Should -BeLike '*(UnsupportedOperationException) when calling the DescribeCustomKeyStores operation: DescribeCustomKeyStores is a KMS operation that the KmsTools local engine does not implement.*'
     }
 }
 

@@ -55,5 +55,14 @@ namespace KmsTools
         VerifyResponse Verify(VerifyRequest request, CancellationToken cancellationToken = default);
 
         DeriveSharedSecretResponse DeriveSharedSecret(DeriveSharedSecretRequest request, CancellationToken cancellationToken = default);
+
+        GetKeyPolicyResponse GetKeyPolicy(GetKeyPolicyRequest request, CancellationToken cancellationToken = default);
+        PutKeyPolicyResponse PutKeyPolicy(PutKeyPolicyRequest request, CancellationToken cancellationToken = default);
+        ListKeyPoliciesResponse ListKeyPolicies(ListKeyPoliciesRequest request, CancellationToken cancellationToken = default);
+        CreateGrantResponse CreateGrant(CreateGrantRequest request, CancellationToken cancellationToken = default);
+        ListGrantsResponse ListGrants(ListGrantsRequest request, CancellationToken cancellationToken = default);
+        ListGrantsResponse ListRetirableGrants(ListRetirableGrantsRequest request, CancellationToken cancellationToken = default);
+        RetireGrantResponse RetireGrant(RetireGrantRequest request, CancellationToken cancellationToken = default);
+        RevokeGrantResponse RevokeGrant(RevokeGrantRequest request, CancellationToken cancellationToken = default);
     }
 }

@@ -202,6 +202,30 @@ namespace KmsTools.Remote
         public DeriveSharedSecretResponse DeriveSharedSecret(DeriveSharedSecretRequest request, CancellationToken cancellationToken = default) =>
             Call<Sdk.DeriveSharedSecretRequest, Sdk.DeriveSharedSecretResponse, DeriveSharedSecretResponse>("DeriveSharedSecret", request, _client.DeriveSharedSecretAsync, cancellationToken);
 
+        public GetKeyPolicyResponse GetKeyPolicy(GetKeyPolicyRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.GetKeyPolicyRequest, Sdk.GetKeyPolicyResponse, GetKeyPolicyResponse>("GetKeyPolicy", request, _client.GetKeyPolicyAsync, cancellationToken);
+
+        public PutKeyPolicyResponse PutKeyPolicy(PutKeyPolicyRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.PutKeyPolicyRequest, Sdk.PutKeyPolicyResponse, PutKeyPolicyResponse>("PutKeyPolicy", request, _client.PutKeyPolicyAsync, cancellationToken);
+
+        public ListKeyPoliciesResponse ListKeyPolicies(ListKeyPoliciesRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.ListKeyPoliciesRequest, Sdk.ListKeyPoliciesResponse, ListKeyPoliciesResponse>("ListKeyPolicies", request, _client.ListKeyPoliciesAsync, cancellationToken);
+
+        public CreateGrantResponse CreateGrant(CreateGrantRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.CreateGrantRequest, Sdk.CreateGrantResponse, CreateGrantResponse>("CreateGrant", request, _client.CreateGrantAsync, cancellationToken);
+
+        public ListGrantsResponse ListGrants(ListGrantsRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.ListGrantsRequest, Sdk.ListGrantsResponse, ListGrantsResponse>("ListGrants", request, _client.ListGrantsAsync, cancellationToken);
+
+        public ListGrantsResponse ListRetirableGrants(ListRetirableGrantsRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.ListRetirableGrantsRequest, Sdk.ListRetirableGrantsResponse, ListGrantsResponse>("ListRetirableGrants", request, _client.ListRetirableGrantsAsync, cancellationToken);
+
+        public RetireGrantResponse RetireGrant(RetireGrantRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.RetireGrantRequest, Sdk.RetireGrantResponse, RetireGrantResponse>("RetireGrant", request, _client.RetireGrantAsync, cancellationToken);
+
+        public RevokeGrantResponse RevokeGrant(RevokeGrantRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.RevokeGrantRequest, Sdk.RevokeGrantResponse, RevokeGrantResponse>("RevokeGrant", request, _client.RevokeGrantAsync, cancellationToken);
+
         public void Dispose() => _client.Dispose();
 
         /// <summary>One call: our request mapped to the SDK's, sent, its response mapped back, its failure turned into a KmsException.</summary>

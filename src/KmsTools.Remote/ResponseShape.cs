@@ -38,6 +38,17 @@ namespace KmsTools.Remote
             ["Sign"] = new[] { "KeyId", "Signature", "SigningAlgorithm" },
             ["DeriveSharedSecret"] = new[] { "KeyId" },
             ["Verify"] = new[] { "KeyId", "SignatureValid" },
+            ["GetKeyPolicy"] = new[] { "Policy" },
+            ["ListKeyPolicies"] = new[] { "PolicyNames" },
+            ["CreateGrant"] = new[] { "GrantId", "GrantToken" },
+            ["ListGrants"] = new[] { "Grants" },
+            ["ListRetirableGrants"] = new[] { "Grants" },
+        };
+
+        /// <summary>The operations whose response shape is another operation's (the model shares it).</summary>
+        private static readonly Dictionary<string, string> SharedResponse = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["ListRetirableGrants"] = "ListGrants",
         };
 
         /// <summary>The members that carry a plaintext: present unless the request named a Recipient (then CiphertextForRecipient).</summary>
@@ -56,7 +67,7 @@ namespace KmsTools.Remote
         /// <summary>Null when <paramref name="body"/> is a well-formed response of <paramref name="operation"/>, else what is wrong (never a value).</summary>
         public static string Problem(string operation, byte[] body)
         {
-            Type responseType = typeof(KeyMetadata).Assembly.GetType("KmsTools.Model." + operation + "Response");
+            Type responseType = typeof(KeyMetadata).Assembly.GetType("KmsTools.Model." + (SharedResponse.TryGetValue(operation, out string shared) ? shared : operation) + "Response");
             // A void operation's answer is empty or {} (moto sends either); the SDK reads nothing from it.
             if (responseType == null || typeof(IEmptyResponse).IsAssignableFrom(responseType)) return null;
             JsonDocument document;

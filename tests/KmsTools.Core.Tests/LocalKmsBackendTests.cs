@@ -169,7 +169,14 @@ namespace KmsTools.Tests
             var tokens = Enumerable.Range(0, 11).Select(i => "token" + i).ToList();
             Assert.EndsWith("at 'grantTokens' failed to satisfy constraint: Member must have length less than or equal to 10",
                 Fails("ValidationException", () => Generate("alias/test", grantTokens: tokens)).Message);
-            Generate("alias/test", grantTokens: tokens.Take(10).ToList());
+            var grant = _store.Kms.CreateGrant(new CreateGrantRequest { KeyId = _key.KeyId, GranteePrincipal = "arn:aws:iam::111122223333:role/app", Operations = new List<string> { "GenerateDataKeyPairWithoutPlaintext" } });
+            Generate("alias/test", grantTokens: Enumerable.Repeat(grant.GrantToken, 10).ToList());
+        }
+
+        [Fact]
+        public void AGrantTokenThatCreateGrantDidNotMakeIsInvalid()
+        {
+            Assert.Equal(KmsErrorCodes.InvalidGrantToken, Fails("InvalidGrantTokenException", () => Generate("alias/test", grantTokens: new List<string> { "token" })).ErrorCode);
         }
 
         [Fact]

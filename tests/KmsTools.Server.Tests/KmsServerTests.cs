@@ -85,9 +85,9 @@ namespace KmsTools.Server.Tests
         {
             Assert.Equal("UnknownOperationException", Type(Send(Request("NoSuchOperation", "{}"))));
             Assert.Equal("UnknownOperationException", Type(Send("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 2\r\n\r\n{}")));
-            Response grants = Send(Request("ListGrants", "{\"KeyId\":\"alias/x\"}"));
-            Assert.Equal("UnsupportedOperationException", Type(grants));
-            Assert.Contains("ListGrants", (string)JObject.Parse(grants.Body)["message"]);
+            Response stores = Send(Request("DescribeCustomKeyStores", "{}"));
+            Assert.Equal("UnsupportedOperationException", Type(stores));
+            Assert.Contains("DescribeCustomKeyStores", (string)JObject.Parse(stores.Body)["message"]);
             Assert.Equal("SerializationException", Type(Send(Request("ListKeys", "{}", contentType: "text/plain"))));
             Assert.Equal(405, Send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").Status);
             Assert.Equal(404, Send("POST /other HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").Status);

@@ -36,7 +36,7 @@ out['errors'] = {
     'NotFound': error_of(lambda: kms.describe_key(KeyId='alias/missing')),
     'InvalidCiphertext': error_of(lambda: kms.decrypt(CiphertextBlob=data_key['CiphertextBlob'], EncryptionContext={'purpose': 'other'})),
     'AlreadyExists': error_of(lambda: kms.create_alias(AliasName='alias/boto3', TargetKeyId=key['KeyId'])),
-    'UnsupportedOperation': error_of(lambda: kms.list_grants(KeyId=key['KeyId'])),
+    'UnsupportedOperation': error_of(lambda: kms.describe_custom_key_stores()),
 }
 kms.disable_key(KeyId=key['KeyId'])
 out['errors']['Disabled'] = error_of(lambda: kms.generate_data_key(KeyId=key['KeyId'], KeySpec='AES_128'))

@@ -1,5 +1,5 @@
 # A store writer for the concurrency and crash tests: creates keys and aliases, races for one shared alias,
-# after rotating and tagging one shared key in a burst. It prints "<key-id> <alias>" only after both are written: a printed
+# after rotating, tagging and granting on one shared key in a burst. It prints "<key-id> <alias>" only after both are written: a printed
 # line is an acknowledged change. KMSTOOLS_HOME comes from the parent's environment.
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -15,6 +15,7 @@ Import-Module $ModulePath
 for ($j = 1; $j -le 12; $j++) {
     Add-KmsResourceTag -KeyId $SharedKeyId -Tags @{ "w$Worker-$j" = "$j" }
     if ($j -le 5) { Invoke-KmsKeyRotation -KeyId $SharedKeyId | Out-Null }
+    if ($j -le 6) { New-KmsGrant -KeyId $SharedKeyId -GranteePrincipal "arn:aws:iam::111122223333:role/w$Worker" -Operation Decrypt | Out-Null }
 }
 for ($i = 1; $Forever -or $i -le $Count; $i++) {
     $key = New-KmsKey -Description "worker $Worker item $i"

@@ -36,6 +36,7 @@ namespace KmsTools
         public const string InvalidAliasName = "InvalidAliasNameException";
         public const string InvalidArn = "InvalidArnException";
         public const string InvalidCiphertext = "InvalidCiphertextException";
+        public const string InvalidGrantId = "InvalidGrantIdException";
         public const string InvalidGrantToken = "InvalidGrantTokenException";
         public const string InvalidKeyUsage = "InvalidKeyUsageException";
         public const string InvalidMarker = "InvalidMarkerException";
@@ -44,6 +45,7 @@ namespace KmsTools
         public const string KMSInvalidSignature = "KMSInvalidSignatureException";
         public const string KMSInvalidState = "KMSInvalidStateException";
         public const string LimitExceeded = "LimitExceededException";
+        public const string MalformedPolicyDocument = "MalformedPolicyDocumentException";
         public const string NotFound = "NotFoundException";
         public const string Tag = "TagException";
         /// <summary>The wire protocol's error for a body that is not the operation's JSON (AWS's framework sends it).</summary>

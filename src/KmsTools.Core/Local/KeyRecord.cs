@@ -34,6 +34,11 @@ namespace KmsTools.Local
 
         public List<Tag> Tags { get; set; } = new List<Tag>();
 
+        /// <summary>The key policy as PutKeyPolicy or CreateKey gave it, verbatim; null for AWS's default policy.</summary>
+        public string Policy { get; set; }
+
+        public List<GrantRecord> Grants { get; set; } = new List<GrantRecord>();
+
         public bool KeyRotationEnabled { get; set; }
         public int? RotationPeriodInDays { get; set; }
         public DateTime? NextRotationDate { get; set; }

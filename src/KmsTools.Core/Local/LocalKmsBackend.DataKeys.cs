@@ -81,7 +81,7 @@ namespace KmsTools.Local
             Validation.Length("Plaintext", request.Plaintext, 1, 4096);
             string algorithm = ValidateAlgorithm("EncryptionAlgorithm", request.EncryptionAlgorithm);
             Validation.EncryptionContext("EncryptionContext", request.EncryptionContext);
-            Validation.GrantTokens(request.GrantTokens);
+            ValidateGrantTokens(request.GrantTokens);
             KeyRecord key = EncryptingKey("Encrypt", request.KeyId, "KeyId", algorithm, "EncryptionAlgorithm", request.Plaintext.Length, request.EncryptionContext, "EncryptionContext");
             ThrowIfDryRun(request.DryRun);
             return new EncryptResponse
@@ -100,7 +100,7 @@ namespace KmsTools.Local
             if (request.KeyId != null) ValidateKeyId("KeyId", request.KeyId);
             string algorithm = ValidateAlgorithm("EncryptionAlgorithm", request.EncryptionAlgorithm);
             Validation.EncryptionContext("EncryptionContext", request.EncryptionContext);
-            Validation.GrantTokens(request.GrantTokens);
+            ValidateGrantTokens(request.GrantTokens);
             var (key, header) = DecryptingKey("Decrypt", request.CiphertextBlob, request.KeyId, "KeyId", algorithm, "EncryptionAlgorithm",
                 request.EncryptionContext, "EncryptionContext");
             ThrowIfDryRun(request.DryRun);
@@ -123,7 +123,7 @@ namespace KmsTools.Local
             string destinationAlgorithm = ValidateAlgorithm("DestinationEncryptionAlgorithm", request.DestinationEncryptionAlgorithm);
             Validation.EncryptionContext("SourceEncryptionContext", request.SourceEncryptionContext);
             Validation.EncryptionContext("DestinationEncryptionContext", request.DestinationEncryptionContext);
-            Validation.GrantTokens(request.GrantTokens);
+            ValidateGrantTokens(request.GrantTokens);
 
             var (source, header) = DecryptingKey("ReEncrypt", request.CiphertextBlob, request.SourceKeyId, "SourceKeyId", sourceAlgorithm,
                 "SourceEncryptionAlgorithm", request.SourceEncryptionContext, "SourceEncryptionContext");
@@ -172,7 +172,7 @@ namespace KmsTools.Local
             string spec = Validation.OneOf("KeyPairSpec", keyPairSpec, DataKeyPairSpec.Values);
             ValidateKeyId("KeyId", keyId);
             Validation.EncryptionContext("EncryptionContext", context);
-            Validation.GrantTokens(grantTokens);
+            ValidateGrantTokens(grantTokens);
             KeyRecord key = UsableEncryptionKey(operation, keyId, "KeyId");
             if (spec == DataKeyPairSpec.SM2 && !AwsRegion.SupportsSm2(Region))
                 throw new KmsException(KmsErrorCodes.UnsupportedOperation, "KeyPairSpec SM2 is not supported in this Region", "KeyPairSpec");
@@ -201,7 +201,7 @@ namespace KmsTools.Local
             string spec = keySpec == null ? null : Validation.OneOf("KeySpec", keySpec, DataKeySpecs);
             if (numberOfBytes != null) Validation.Range("NumberOfBytes", numberOfBytes.Value, 1, 1024);
             Validation.EncryptionContext("EncryptionContext", context);
-            Validation.GrantTokens(grantTokens);
+            ValidateGrantTokens(grantTokens);
             if ((spec == null) == (numberOfBytes == null))
                 throw new KmsException(KmsErrorCodes.Validation, "Please specify either number of bytes or key spec.",
                     spec == null ? "KeySpec" : "NumberOfBytes");

@@ -14,7 +14,7 @@ namespace KmsTools.Local
             ValidateKeyId("KeyId", request.KeyId);
             string algorithm = Validation.OneOf("KeyAgreementAlgorithm", request.KeyAgreementAlgorithm, KeyAgreementAlgorithmSpec.Values);
             Validation.Length("PublicKey", request.PublicKey, 1, 8192);
-            Validation.GrantTokens(request.GrantTokens);
+            ValidateGrantTokens(request.GrantTokens);
             KeyRecord key = ResolveKey(request.KeyId);
             RequireUsable(key);
             RequireUsage(key, KeyUsageType.KEY_AGREEMENT, "DeriveSharedSecret");

@@ -284,7 +284,7 @@ namespace KmsTools.Local
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
-            Validation.GrantTokens(request.GrantTokens);
+            ValidateGrantTokens(request.GrantTokens);
             KeyRecord key = ResolveKey(request.KeyId);
             RequireUsable(key);
             if (key.PublicKey == null)

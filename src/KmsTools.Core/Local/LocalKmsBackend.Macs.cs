@@ -38,7 +38,7 @@ namespace KmsTools.Local
             Validation.Length("Message", message, 1, 4096);
             ValidateKeyId("KeyId", keyId);
             string algorithm = Validation.OneOf("MacAlgorithm", macAlgorithm, MacAlgorithmSpec.Values);
-            Validation.GrantTokens(grantTokens);
+            ValidateGrantTokens(grantTokens);
             KeyRecord key = ResolveKey(keyId);
             RequireUsable(key);
             RequireUsage(key, KeyUsageType.GENERATE_VERIFY_MAC, operation);

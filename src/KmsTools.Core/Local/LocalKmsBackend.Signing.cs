@@ -43,7 +43,7 @@ namespace KmsTools.Local
             Validation.Length("Message", message, 1, 4096);
             string type = messageType == null ? MessageType.RAW : Validation.OneOf("MessageType", messageType, MessageType.Values);
             string algorithm = Validation.OneOf("SigningAlgorithm", signingAlgorithm, SigningAlgorithmSpec.Values);
-            Validation.GrantTokens(grantTokens);
+            ValidateGrantTokens(grantTokens);
             KeyRecord key = ResolveKey(keyId);
             RequireUsable(key);
             RequireUsage(key, KeyUsageType.SIGN_VERIFY, operation);

@@ -65,8 +65,11 @@ namespace KmsTools.Local
             if (spec == "SM2" && !AwsRegion.SupportsSm2(Region))
                 throw new KmsException(KmsErrorCodes.UnsupportedOperation, "KeySpec SM2 is not supported in this Region", "KeySpec");
             ValidateTags(request.Tags);
+            KeyPolicy policy = request.Policy == null ? null : KeyPolicy.Validate("Policy", request.Policy);
 
             string keyId = Guid.NewGuid().ToString("D");
+            // The lockout check needs the key's ARN, so it runs once the id is drawn; still before any key material exists.
+            if (policy != null) RequireLockoutSafe(policy, ArnOf(keyId), request.BypassPolicyLockoutSafetyCheck);
             string materialId = NewKeyMaterialId();
             var record = new KeyRecord
             {
@@ -77,6 +80,7 @@ namespace KmsTools.Local
                 KeyUsage = usage,
                 KeyState = KeyState.Enabled,
                 Tags = request.Tags?.Select(t => new Tag { TagKey = t.TagKey, TagValue = t.TagValue }).ToList() ?? new List<Tag>(),
+                Policy = request.Policy,
             };
             byte[] material = null;
             try
@@ -108,7 +112,7 @@ namespace KmsTools.Local
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
-            Validation.GrantTokens(request.GrantTokens);
+            ValidateGrantTokens(request.GrantTokens);
             return new DescribeKeyResponse { KeyMetadata = MetadataOf(ResolveKey(request.KeyId)) };
         }
 

@@ -24,7 +24,7 @@ namespace KmsTools.Local
             [typeof(ReEncryptRequest)] = Members("CiphertextBlob", "SourceEncryptionContext", "SourceKeyId", "DestinationKeyId",
                 "DestinationEncryptionContext", "SourceEncryptionAlgorithm", "DestinationEncryptionAlgorithm", "GrantTokens", "DryRun"),
             [typeof(GenerateRandomRequest)] = Members("NumberOfBytes"),
-            [typeof(CreateKeyRequest)] = Members("Description", "KeyUsage", "KeySpec", "CustomerMasterKeySpec", "Tags"),
+            [typeof(CreateKeyRequest)] = Members("Description", "KeyUsage", "KeySpec", "CustomerMasterKeySpec", "Tags", "Policy", "BypassPolicyLockoutSafetyCheck"),
             [typeof(DescribeKeyRequest)] = Members("KeyId", "GrantTokens"),
             [typeof(ListKeysRequest)] = Members("Limit", "Marker"),
             [typeof(CreateAliasRequest)] = Members("AliasName", "TargetKeyId"),
@@ -50,6 +50,14 @@ namespace KmsTools.Local
             [typeof(DeriveSharedSecretRequest)] = Members("KeyId", "KeyAgreementAlgorithm", "PublicKey", "GrantTokens", "DryRun"),
             [typeof(SignRequest)] = Members("KeyId", "Message", "MessageType", "GrantTokens", "SigningAlgorithm", "DryRun"),
             [typeof(VerifyRequest)] = Members("KeyId", "Message", "MessageType", "Signature", "SigningAlgorithm", "GrantTokens", "DryRun"),
+            [typeof(GetKeyPolicyRequest)] = Members("KeyId", "PolicyName"),
+            [typeof(PutKeyPolicyRequest)] = Members("KeyId", "PolicyName", "Policy", "BypassPolicyLockoutSafetyCheck"),
+            [typeof(ListKeyPoliciesRequest)] = Members("KeyId", "Limit", "Marker"),
+            [typeof(CreateGrantRequest)] = Members("KeyId", "GranteePrincipal", "RetiringPrincipal", "Operations", "Constraints", "GrantTokens", "Name", "DryRun"),
+            [typeof(ListGrantsRequest)] = Members("Limit", "Marker", "KeyId", "GrantId", "GranteePrincipal"),
+            [typeof(ListRetirableGrantsRequest)] = Members("Limit", "Marker", "RetiringPrincipal"),
+            [typeof(RetireGrantRequest)] = Members("GrantToken", "KeyId", "GrantId", "DryRun"),
+            [typeof(RevokeGrantRequest)] = Members("KeyId", "GrantId", "DryRun"),
         };
 
         /// <summary>Throws a ValidationException naming the first member the engine would ignore (null members count as absent).</summary>

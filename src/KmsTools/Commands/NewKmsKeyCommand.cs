@@ -28,6 +28,13 @@ namespace KmsTools.Commands
         [Alias("Tags")]
         public IDictionary Tag { get; set; }
 
+        /// <summary>The key policy: JSON text, or file://path to a file of it. Without it the key gets AWS's default policy.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string Policy { get; set; }
+
+        [Parameter]
+        public SwitchParameter BypassPolicyLockoutSafetyCheck { get; set; }
+
         protected override void ProcessRecord()
         {
             string what = $"{KeySpec ?? Model.KeySpec.SYMMETRIC_DEFAULT} key '{Description}'";
@@ -38,6 +45,8 @@ namespace KmsTools.Commands
                 KeySpec = KeySpec,
                 KeyUsage = KeyUsage,
                 Tags = ToTags(Tag),
+                Policy = InputFiles.DocumentOrFile(this, Policy, "policy", "Policy"),
+                BypassPolicyLockoutSafetyCheck = MyInvocation.BoundParameters.ContainsKey(nameof(BypassPolicyLockoutSafetyCheck)) ? BypassPolicyLockoutSafetyCheck.IsPresent : (bool?)null,
             }, r => KmsBackend.CreateKey(r, StopToken), r => r.KeyMetadata);
         }
     }

@@ -236,3 +236,32 @@ namespace KmsTools.Infrastructure
         }
     }
 }
+
+namespace KmsTools.Infrastructure
+{
+    public sealed class GrantOperationCompleter : ClosedSetCompleter
+    {
+        protected override IEnumerable<string> Values => Model.GrantOperation.Values;
+    }
+
+    /// <summary>A KMS key has one key policy, named default.</summary>
+    public sealed class PolicyNameCompleter : ClosedSetCompleter
+    {
+        protected override IEnumerable<string> Values => new[] { "default" };
+    }
+
+    /// <summary>Completes -GrantId with the grants of the key that -KeyId names in the local store, each with its grantee and operations.</summary>
+    public sealed class GrantIdCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            string keyId = fakeBoundParameters?["KeyId"] as string;
+            if (string.IsNullOrEmpty(keyId)) return new List<CompletionResult>();
+            return StoreCompletion.Complete(wordToComplete, fakeBoundParameters, backend =>
+                backend.ListGrants(new Model.ListGrantsRequest { KeyId = keyId, Limit = 100 }).Grants
+                    .Select(g => (g.GrantId, $"{g.GranteePrincipal}: {string.Join(", ", g.Operations)}")),
+                (backend, name, tip) => tip, int.MaxValue);
+        }
+    }
+}

@@ -54,8 +54,11 @@ namespace KmsTools.Infrastructure
             }
         }
 
-        /// <summary>The text of a -CliInputJson "file://path": the path resolved against the current location, strict UTF-8.</summary>
-        public static string ReadDocument(PSCmdlet cmdlet, string reference)
+        /// <summary>
+        /// The text of a "file://path" given to -CliInputJson (or to a document parameter such as -Policy, as the aws
+        /// CLI reads file:// for any of its options): the path resolved against the current location, strict UTF-8.
+        /// </summary>
+        public static string ReadDocument(PSCmdlet cmdlet, string reference, string option = "cli-input-json", string member = "CliInputJson")
         {
             string given = reference.Substring("file://".Length);
             string path;
@@ -65,7 +68,7 @@ namespace KmsTools.Infrastructure
             }
             catch (Exception e) when (e is ItemNotFoundException || e is NotSupportedException || e is ArgumentException || e is ProviderNotFoundException || e is System.Management.Automation.DriveNotFoundException)
             {
-                throw Unloadable(reference, e.Message);
+                throw Unloadable(reference, e.Message, option, member);
             }
             var file = new FileInfo(path);
             object item = null;
@@ -74,23 +77,27 @@ namespace KmsTools.Infrastructure
                 try { item = cmdlet.InvokeProvider.Item.Get(new[] { path }, true, true) is var items && items.Count > 0 ? items[0] : null; }
                 catch (Exception e) when (e is ItemNotFoundException || e is UnauthorizedAccessException || e is IOException) { }
             }
-            if (!IsRegularFile(item, file)) throw Unloadable(reference, $"'{path}' is not a regular file");
+            if (!IsRegularFile(item, file)) throw Unloadable(reference, $"'{path}' is not a regular file", option, member);
             try
             {
-                byte[] bytes = ReadAtMost(path, MaxDocumentBytes, "CliInputJson");
+                byte[] bytes = ReadAtMost(path, MaxDocumentBytes, member);
                 return new UTF8Encoding(false, true).GetString(bytes).TrimStart('\uFEFF');
             }
             catch (DecoderFallbackException)
             {
-                throw Unloadable(reference, "the file is not valid UTF-8");
+                throw Unloadable(reference, "the file is not valid UTF-8", option, member);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                throw Unloadable(reference, e.Message);
+                throw Unloadable(reference, e.Message, option, member);
             }
         }
 
-        private static KmsException Unloadable(string reference, string why) =>
-            new KmsException(KmsErrorCodes.Validation, $"Error parsing parameter 'cli-input-json': Unable to load paramfile {reference}: {why}", "CliInputJson");
+        /// <summary>A document parameter's value: its text, or the text of the file a "file://path" value names.</summary>
+        public static string DocumentOrFile(PSCmdlet cmdlet, string value, string option, string member) =>
+            value != null && value.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? ReadDocument(cmdlet, value, option, member) : value;
+
+        private static KmsException Unloadable(string reference, string why, string option, string member) =>
+            new KmsException(KmsErrorCodes.Validation, $"Error parsing parameter '{option}': Unable to load paramfile {reference}: {why}", member);
     }
 }
