@@ -62,8 +62,8 @@ $localRemarks = [ordered]@{
     '^\*\*Imported key material\*\*' = 'The local engine does not import key material yet: it refuses an Origin member by name.'
     '^\*\*Custom key store\*\*' = 'The local engine has no custom key stores: it refuses a CustomKeyStoreId member by name.'
     'CloudTrail' = 'The local engine keeps no CloudTrail log.'
-    'grants are considered along with key policies' = 'In the local engine the caller is the account''s root principal (see about_KmsTools), whom the default key policy allows everything: grants and key policies are kept, checked and listed as AWS does, and they do not yet restrict that caller.'
-    '^Attaches a key policy' = 'In the local engine the caller is the account''s root principal (see about_KmsTools): the lockout safety check asks whether the new policy lets that principal call PutKeyPolicy on the key.'
+    'grants are considered along with key policies' = 'The local engine has no IAM policies: its caller ($env:KMSTOOLS_CALLER_PRINCIPAL, else the account''s root) may do what the key policy or a grant allows it (see about_KmsTools).'
+    '^Attaches a key policy' = 'In the local engine the caller is $env:KMSTOOLS_CALLER_PRINCIPAL, else the account''s root principal (see about_KmsTools): the lockout safety check asks whether the new policy lets that principal call PutKeyPolicy on the key.'
     'there might be a brief delay, usually less than five minutes' = 'The local engine has no such delay: a grant applies, and is gone, as soon as the call returns; its grant tokens are accepted (a malformed one is InvalidGrantTokenException) and never needed.'
 }
 # PowerShell's side of parameters that are request members: what else they take and where they bind from.

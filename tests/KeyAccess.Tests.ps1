@@ -97,14 +97,18 @@ Describe 'Key policies' {
         $key = New-KmsKey
         $locking = New-PolicyText @(@{ Effect = 'Allow'; Principal = @{ AWS = $App }; Action = 'kms:*'; Resource = '*' })
         Write-KmsKeyPolicy $key.KeyId $locking -BypassPolicyLockoutSafetyCheck -Confirm:$false
-        Get-KmsKeyPolicy $key.KeyId | Should -BeExactly $locking
+        $env:KMSTOOLS_CALLER_PRINCIPAL = $App
+        try { Get-KmsKeyPolicy $key.KeyId | Should -BeExactly $locking } finally { Remove-Item Env:KMSTOOLS_CALLER_PRINCIPAL }
+        # As in AWS: the account's root, no longer named by the policy, is locked out of the key.
+        (Get-Failure { Get-KmsKeyPolicy $key.KeyId -ErrorAction Stop }).FullyQualifiedErrorId | Should -BeExactly 'AccessDeniedException,KmsTools.Commands.GetKmsKeyPolicyCommand'
     }
 
     It 'New-KmsKey with a bad policy makes no key' {
-        $before = @(Get-KmsKey).Count
+        # Counted as files: Get-KmsKey would also DescribeKey the keys whose policies lock the root out (AccessDeniedException).
+        $before = @(Get-ChildItem $KeysFolder -Filter *.json).Count
         $failure = Get-Failure { New-KmsKey -Policy '{"Statement":[]}' -ErrorAction Stop }
         $failure.FullyQualifiedErrorId | Should -BeExactly 'MalformedPolicyDocumentException,KmsTools.Commands.NewKmsKeyCommand'
-        @(Get-KmsKey).Count | Should -Be $before
+        @(Get-ChildItem $KeysFolder -Filter *.json).Count | Should -Be $before
     }
 
     It 'takes a key id or key ARN, not an alias (<Name>)' -ForEach @(
@@ -428,5 +432,203 @@ Describe 'Grants and key policies through Start-KmsServer, with the aws CLI' {
         $locked = Invoke-AwsKms 'put-key-policy', '--key-id', $key.KeyId, '--policy', '{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/x"},"Action":"kms:*","Resource":"*"}]}'
         $locked.Error | Should -Match 'MalformedPolicyDocumentException.+The new key policy will not allow you to update the key policy in the future\.'
         (Invoke-AwsKms 'list-key-policies', '--key-id', $key.KeyId).Output.PolicyNames | Should -Be @('default')
+    }
+}
+
+Describe 'Who is calling, through Start-KmsServer: access keys mapped to principals' {
+    BeforeAll {
+        $script:SavedCredentials = $env:AWS_ACCESS_KEY_ID, $env:AWS_SECRET_ACCESS_KEY
+        Remove-Item Env:AWS_PROFILE, Env:AWS_DEFAULT_PROFILE, Env:AWS_CONFIG_FILE, Env:AWS_ENDPOINT_URL, Env:AWS_ENDPOINT_URL_KMS -ErrorAction SilentlyContinue
+        $appCredential = [pscredential]::new('AKIAAPP', (ConvertTo-SecureString 'app-secret' -AsPlainText -Force))
+        $adminCredential = [pscredential]::new('AKIAADMIN', (ConvertTo-SecureString 'admin-secret' -AsPlainText -Force))
+        $script:Mapped = Start-KmsServer -PassThru -Credential $appCredential, $adminCredential -Principal @{ AKIAAPP = $App; AKIAADMIN = $Admin }
+        function Invoke-AwsKmsAs([string] $AccessKey, [string] $Secret, [string[]] $Arguments) {
+            $env:AWS_ACCESS_KEY_ID = $AccessKey; $env:AWS_SECRET_ACCESS_KEY = $Secret
+            $err = Join-Path $StoreHome 'aws-as.err'
+            $out = & aws kms @Arguments --endpoint-url $Mapped.Url --region us-east-1 --output json 2>$err
+            [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $(if ($out) { $out | ConvertFrom-Json }); Error = (Get-Content $err -Raw) }
+        }
+    }
+
+    AfterAll {
+        $Mapped | Stop-KmsServer
+        $env:AWS_ACCESS_KEY_ID, $env:AWS_SECRET_ACCESS_KEY = $SavedCredentials
+    }
+
+    It 'each signed request is allowed as the policy allows its principal' -Skip:(-not (Get-Command aws -ErrorAction SilentlyContinue)) {
+        $key = New-KmsKey -BypassPolicyLockoutSafetyCheck -Policy (New-PolicyText @(
+            @{ Sid = 'Admin'; Effect = 'Allow'; Principal = @{ AWS = $Admin }; Action = 'kms:*'; Resource = '*' }
+            @{ Sid = 'App'; Effect = 'Allow'; Principal = @{ AWS = $App }; Action = 'kms:Encrypt'; Resource = '*' }
+        ))
+        $sealed = Invoke-AwsKmsAs AKIAAPP app-secret 'encrypt', '--key-id', $key.KeyId, '--plaintext', 'aGk='
+        $sealed.ExitCode | Should -Be 0 -Because $sealed.Error
+        $blob = Join-Path $StoreHome 'mapped.blob'
+        [IO.File]::WriteAllBytes($blob, [Convert]::FromBase64String($sealed.Output.CiphertextBlob))
+        $denied = Invoke-AwsKmsAs AKIAAPP app-secret 'decrypt', '--ciphertext-blob', "fileb://$blob"
+        $denied.ExitCode | Should -Not -Be 0
+        $denied.Error | Should -Match ([regex]::Escape("(AccessDeniedException) when calling the Decrypt operation: User: $App is not authorized to perform: kms:Decrypt on resource: $($key.Arn) because no resource-based policy allows the kms:Decrypt action"))
+        $opened = Invoke-AwsKmsAs AKIAADMIN admin-secret 'decrypt', '--ciphertext-blob', "fileb://$blob"
+        # aws CLI v1 sends --plaintext text as its bytes: the plaintext is the four bytes of 'aGk=', base64 YUdrPQ==.
+        $opened.Output.Plaintext | Should -BeExactly 'YUdrPQ=='
+    }
+
+    It 'refuses a principal that is not a principal ARN, and starts nothing' {
+        $failure = Get-Failure { Start-KmsServer -Principal @{ AKIAX = 'bob' } -ErrorAction Stop }
+        $failure.Exception.Message | Should -BeLike "The principal 'bob' of access key id 'AKIAX' is not an IAM principal ARN*"
+        @(Get-KmsServer).Count | Should -Be 1
+    }
+}
+
+Describe 'Who is calling: key policies and grants enforced for a named caller' {
+    BeforeAll {
+        function Invoke-As([string] $Principal, [scriptblock] $Block) {
+            # The caller the cmdlets act for, as a script sets it; restored whatever happens.
+            $saved = $env:KMSTOOLS_CALLER_PRINCIPAL
+            $env:KMSTOOLS_CALLER_PRINCIPAL = $Principal
+            try { & $Block } finally { $env:KMSTOOLS_CALLER_PRINCIPAL = $saved }
+        }
+        function Get-Denial([string] $Operation, [string] $Principal, [string] $Arn, [switch] $Explicit) {
+            $why = if ($Explicit) { 'with an explicit deny in a resource-based policy' } else { "because no resource-based policy allows the kms:$Operation action" }
+            "User: $Principal is not authorized to perform: kms:$Operation on resource: $Arn $why"
+        }
+        # Admin administers the key; App may encrypt and decrypt for app=billing only.
+        $script:Guarded = New-KmsKey -Description 'guarded' -BypassPolicyLockoutSafetyCheck -Policy (New-PolicyText @(
+            @{ Sid = 'Admin'; Effect = 'Allow'; Principal = @{ AWS = $Admin }; Action = 'kms:*'; Resource = '*' }
+            @{ Sid = 'App'; Effect = 'Allow'; Principal = @{ AWS = $App }; Action = @('kms:Encrypt', 'kms:Decrypt', 'kms:DescribeKey'); Resource = '*'
+               Condition = @{ StringEquals = @{ 'kms:EncryptionContext:app' = 'billing' } } }
+        ))
+        $script:Other = 'arn:aws:iam::111122223333:role/other'
+    }
+
+    It 'the default: the account root, allowed everything on a key with the default policy' {
+        $key = New-KmsKey
+        $sealed = Invoke-KmsEncrypt $key.KeyId -PlaintextString 'root'
+        Invoke-KmsDecrypt -CiphertextBlob $sealed.CiphertextBlob -AsString | Should -BeExactly 'root'
+    }
+
+    It 'the default policy lets every principal of the account in, and no other account''s' {
+        $key = New-KmsKey
+        Invoke-As $App { (Invoke-KmsEncrypt $key.KeyId -PlaintextString 'app').KeyId | Should -BeExactly $key.Arn }
+        $stranger = 'arn:aws:iam::444455556666:role/app'
+        Invoke-As $stranger {
+            $failure = Get-Failure { Invoke-KmsEncrypt $key.KeyId -PlaintextString 'x' -ErrorAction Stop }
+            $failure.FullyQualifiedErrorId | Should -BeExactly 'AccessDeniedException,KmsTools.Commands.InvokeKmsEncryptCommand'
+            $failure.CategoryInfo.Category | Should -Be 'PermissionDenied'
+            $failure.Exception.Message | Should -BeExactly (Get-Denial Encrypt $stranger $key.Arn)
+        }
+    }
+
+    It 'allow: the policy lets App encrypt and decrypt with its encryption context' {
+        Invoke-As $App {
+            $sealed = Invoke-KmsEncrypt $Guarded.KeyId -PlaintextString 'billing' -EncryptionContext @{ app = 'billing' }
+            Invoke-KmsDecrypt -CiphertextBlob $sealed.CiphertextBlob -EncryptionContext @{ app = 'billing' } -AsString | Should -BeExactly 'billing'
+        }
+    }
+
+    It 'not allowed: another context, another operation, another principal' {
+        Invoke-As $App {
+            (Get-Failure { Invoke-KmsEncrypt $Guarded.KeyId -PlaintextString 'x' -EncryptionContext @{ app = 'other' } -ErrorAction Stop }).Exception.Message |
+                Should -BeExactly (Get-Denial Encrypt $App $Guarded.Arn)
+            $failure = Get-Failure { New-KmsDataKey $Guarded.KeyId -KeySpec AES_256 -EncryptionContext @{ app = 'billing' } -ErrorAction Stop }
+            $failure.FullyQualifiedErrorId | Should -BeExactly 'AccessDeniedException,KmsTools.Commands.NewKmsDataKeyCommand'
+            $failure.Exception.Message | Should -BeExactly (Get-Denial GenerateDataKey $App $Guarded.Arn)
+            (Get-Failure { Disable-KmsKey $Guarded.KeyId -ErrorAction Stop }).Exception.Message | Should -BeExactly (Get-Denial DisableKey $App $Guarded.Arn)
+            (Get-Failure { Write-KmsKeyPolicy $Guarded.KeyId $RootOnly -Confirm:$false -ErrorAction Stop }).Exception.Message | Should -BeExactly (Get-Denial PutKeyPolicy $App $Guarded.Arn)
+        }
+        Invoke-As $Other {
+            (Get-Failure { Get-KmsKey $Guarded.KeyId -ErrorAction Stop }).Exception.Message | Should -BeExactly (Get-Denial DescribeKey $Other $Guarded.Arn)
+        }
+        (Invoke-As $Admin { Get-KmsKey $Guarded.KeyId }).KeyState | Should -BeExactly 'Enabled' -Because 'nothing was changed'
+    }
+
+    It 'a denied request with -DryRun is AccessDeniedException, not DryRunOperationException' {
+        Invoke-As $Other {
+            (Get-Failure { Invoke-KmsEncrypt $Guarded.KeyId -PlaintextString 'x' -DryRun -ErrorAction Stop }).FullyQualifiedErrorId |
+                Should -BeExactly 'AccessDeniedException,KmsTools.Commands.InvokeKmsEncryptCommand'
+        }
+    }
+
+    It 'deny: an explicit deny wins over an allow' {
+        $key = New-KmsKey -Policy (New-PolicyText @(
+            @{ Sid = 'All'; Effect = 'Allow'; Principal = @{ AWS = '111122223333' }; Action = 'kms:*'; Resource = '*' }
+            @{ Sid = 'NoAppDecrypt'; Effect = 'Deny'; Principal = @{ AWS = $App }; Action = 'kms:Decrypt'; Resource = '*' }
+        ))
+        $sealed = Invoke-As $App { Invoke-KmsEncrypt $key.KeyId -PlaintextString 'sealed by app' }
+        Invoke-As $App {
+            $failure = Get-Failure { Invoke-KmsDecrypt -CiphertextBlob $sealed.CiphertextBlob -ErrorAction Stop }
+            $failure.Exception.Message | Should -BeExactly (Get-Denial Decrypt $App $key.Arn -Explicit)
+        }
+        Invoke-KmsDecrypt -CiphertextBlob $sealed.CiphertextBlob -AsString | Should -BeExactly 'sealed by app'
+    }
+
+    It 'grant-allowed: a grant lets Other do what the policy does not, a role session too' {
+        $grant = Invoke-As $Admin { New-KmsGrant $Guarded.KeyId $Other Encrypt, Decrypt -EncryptionContextSubset @{ team = 'ops' } }
+        try {
+            Invoke-As $Other {
+                $sealed = Invoke-KmsEncrypt $Guarded.KeyId -PlaintextString 'granted' -EncryptionContext @{ team = 'ops'; extra = 'ok' } -GrantToken $grant.GrantToken
+                Invoke-KmsDecrypt -CiphertextBlob $sealed.CiphertextBlob -EncryptionContext @{ team = 'ops'; extra = 'ok' } -AsString | Should -BeExactly 'granted'
+            }
+            Invoke-As 'arn:aws:sts::111122223333:assumed-role/other/session-7' {
+                (Invoke-KmsEncrypt $Guarded.KeyId -PlaintextString 'session' -EncryptionContext @{ team = 'ops' }).KeyId | Should -BeExactly $Guarded.Arn
+            }
+        }
+        finally { Invoke-As $Admin { $grant | Disable-KmsGrant -Confirm:$false -ErrorAction Stop } }
+    }
+
+    It 'grant-constraint-refused: a context that does not meet the grant''s constraint' {
+        $grant = Invoke-As $Admin { New-KmsGrant $Guarded.KeyId $Other Encrypt -EncryptionContextEquals @{ team = 'ops' } }
+        try {
+            Invoke-As $Other {
+                (Get-Failure { Invoke-KmsEncrypt $Guarded.KeyId -PlaintextString 'x' -EncryptionContext @{ team = 'ops'; more = '1' } -ErrorAction Stop }).Exception.Message |
+                    Should -BeExactly (Get-Denial Encrypt $Other $Guarded.Arn)
+                (Get-Failure { Invoke-KmsEncrypt $Guarded.KeyId -PlaintextString 'x' -ErrorAction Stop }).FullyQualifiedErrorId |
+                    Should -BeExactly 'AccessDeniedException,KmsTools.Commands.InvokeKmsEncryptCommand'
+                (Invoke-KmsEncrypt $Guarded.KeyId -PlaintextString 'x' -EncryptionContext @{ team = 'ops' }).KeyId | Should -BeExactly $Guarded.Arn
+            }
+        }
+        finally { Invoke-As $Admin { $grant | Disable-KmsGrant -Confirm:$false -ErrorAction Stop } }
+    }
+
+    It 'retired-grant-refused: once retired (by its retiring principal), the grant allows nothing' {
+        $retirer = 'arn:aws:iam::111122223333:role/retirer'
+        $grant = Invoke-As $Admin { New-KmsGrant $Guarded.KeyId $Other Encrypt -RetiringPrincipal $retirer }
+        Invoke-As $Other { (Invoke-KmsEncrypt $Guarded.KeyId -PlaintextString 'x').KeyId | Should -BeExactly $Guarded.Arn }
+        Invoke-As $App {
+            (Get-Failure { $grant | Disable-KmsGrant -Confirm:$false -ErrorAction Stop }).Exception.Message | Should -BeExactly (Get-Denial RetireGrant $App $Guarded.Arn)
+        }
+        Invoke-As $retirer { $grant | Disable-KmsGrant -Confirm:$false }
+        Invoke-As $Other {
+            (Get-Failure { Invoke-KmsEncrypt $Guarded.KeyId -PlaintextString 'x' -GrantToken $grant.GrantToken -ErrorAction Stop }).Exception.Message |
+                Should -BeExactly (Get-Denial Encrypt $Other $Guarded.Arn)
+        }
+    }
+
+    It 'a grantee may not grant or list grants unless a grant or the policy says so' {
+        $grant = Invoke-As $Admin { New-KmsGrant $Guarded.KeyId $Other Encrypt, CreateGrant }
+        try {
+            Invoke-As $Other {
+                (Get-Failure { Get-KmsGrant $Guarded.KeyId -ErrorAction Stop }).Exception.Message | Should -BeExactly (Get-Denial ListGrants $Other $Guarded.Arn)
+                $second = New-KmsGrant $Guarded.KeyId $App Encrypt
+                $second.GrantId | Should -Match '^[0-9a-f]{64}$'
+            }
+        }
+        finally { Invoke-As $Admin { Get-KmsGrant $Guarded.KeyId | Revoke-KmsGrant -Confirm:$false } }
+    }
+
+    It 'the lockout safety check is made for the caller' {
+        $key = New-KmsKey
+        $adminOnly = New-PolicyText @(@{ Effect = 'Allow'; Principal = @{ AWS = $Admin }; Action = 'kms:*'; Resource = '*' })
+        (Get-Failure { Write-KmsKeyPolicy $key.KeyId $adminOnly -Confirm:$false -ErrorAction Stop }).FullyQualifiedErrorId |
+            Should -BeExactly 'MalformedPolicyDocumentException,KmsTools.Commands.WriteKmsKeyPolicyCommand'
+        Invoke-As $Admin { Write-KmsKeyPolicy $key.KeyId $adminOnly -Confirm:$false }
+        Get-KmsKeyPolicy -KeyId $key.KeyId -ErrorAction SilentlyContinue -ErrorVariable denied | Should -BeNullOrEmpty
+        $denied[0].FullyQualifiedErrorId | Should -BeExactly 'AccessDeniedException,KmsTools.Commands.GetKmsKeyPolicyCommand'
+    }
+
+    It 'a caller that is not a principal ARN is a clear error' {
+        Invoke-As 'bob' {
+            $failure = Get-Failure { Get-KmsKey -ErrorAction Stop }
+            $failure.Exception.Message | Should -Match "The caller principal 'bob' is not an IAM principal ARN .+ check \`$env:KMSTOOLS_CALLER_PRINCIPAL\."
+        }
     }
 }

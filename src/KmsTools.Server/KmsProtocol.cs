@@ -21,11 +21,11 @@ namespace KmsTools.Server
         public const string ContentType = "application/x-amz-json-1.1";
         private const string TargetPrefix = "TrentService.";
         private static readonly Encoding Utf8 = new UTF8Encoding(false);
-        private readonly Func<string, IKmsBackend> _backendFor;
+        private readonly Func<string, string, IKmsBackend> _backendFor;
         private readonly string _defaultRegion;
         private readonly SigV4Verifier _signatures;
 
-        public KmsProtocol(Func<string, IKmsBackend> backendFor, string defaultRegion, SigV4Verifier signatures)
+        public KmsProtocol(Func<string, string, IKmsBackend> backendFor, string defaultRegion, SigV4Verifier signatures)
         {
             _backendFor = backendFor;
             _defaultRegion = defaultRegion;
@@ -61,7 +61,8 @@ namespace KmsTools.Server
 
                 input = CliModel.ReadWireRequest(record.Operation, Utf8.GetString(request.Body), requestType);
                 record.KeyId = KeyOf(input);
-                IKmsBackend backend = _backendFor(RegionOf(request.Header("Authorization")) ?? _defaultRegion);
+                string authorization = request.Header("Authorization");
+                IKmsBackend backend = _backendFor(RegionOf(authorization) ?? _defaultRegion, AccessKeyOf(authorization));
                 output = OperationTable.Invoke(backend, record.Operation, input, cancellationToken);
                 return Success(output);
             }
@@ -91,12 +92,25 @@ namespace KmsTools.Server
         /// <summary>The region of a SigV4 Authorization header's credential scope (Credential=AKID/date/region/kms/aws4_request).</summary>
         internal static string RegionOf(string authorization)
         {
+            string[] scope = ScopeOf(authorization);
+            return scope != null && scope[1].Length > 0 ? scope[2] : null;
+        }
+
+        /// <summary>The access key id of a SigV4 Authorization header's credential.</summary>
+        internal static string AccessKeyOf(string authorization)
+        {
+            string[] scope = ScopeOf(authorization);
+            return scope != null && scope[0].Length > 0 ? scope[0] : null;
+        }
+
+        private static string[] ScopeOf(string authorization)
+        {
             if (authorization == null) return null;
             int at = authorization.IndexOf("Credential=", StringComparison.Ordinal);
             if (at < 0) return null;
             int end = authorization.IndexOf(',', at);
             string[] scope = (end < 0 ? authorization.Substring(at + 11) : authorization.Substring(at + 11, end - at - 11)).Trim().Split('/');
-            return scope.Length == 5 && scope[1].Length > 0 ? scope[2] : null;
+            return scope.Length == 5 ? scope : null;
         }
 
         private static string KeyOf(object request)

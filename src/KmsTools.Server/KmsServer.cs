@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Net;
@@ -27,7 +28,7 @@ namespace KmsTools.Server
         // Requests in progress are given the drain timeout to finish; only then is their work (RSA generation) abandoned.
         private readonly CancellationTokenSource _abandon = new CancellationTokenSource();
         private readonly KmsProtocol _protocol;
-        private readonly Func<string, LocalKmsBackend> _newBackend;
+        private readonly Func<string, string, LocalKmsBackend> _newBackend;
         private TcpListener _listener;
         private Task _acceptLoop;
         private long _nextConnection;
@@ -41,8 +42,12 @@ namespace KmsTools.Server
             // The default region's backend is made now, so that a store that cannot be used fails Start, not the first request.
             Default = LocalKmsOptions.Resolve(options.Region, options.Home, options.AccountId);
             _newBackend = NewBackend;
+            foreach (KeyValuePair<string, string> mapping in options.Principals ?? new Dictionary<string, string>())
+                if (!KeyPolicy.IsCallerPrincipal(mapping.Value))
+                    throw new KmsException(KmsErrorCodes.Validation,
+                        $"The principal '{mapping.Value}' of access key id '{mapping.Key}' is not an IAM principal ARN such as arn:aws:iam::111122223333:role/app.", "Principal");
             _protocol = new KmsProtocol(BackendFor, Default.Region, options.Signatures);
-            BackendFor(Default.Region);
+            BackendFor(Default.Region, null);
         }
 
         /// <summary>The store, account and default region (requests with no SigV4 scope get this region).</summary>
@@ -106,10 +111,17 @@ namespace KmsTools.Server
         public void Dispose() => Stop();
 
         // Every request asks for its region's backend: the factory is made once, not a closure per request.
-        private IKmsBackend BackendFor(string region) => _backends.GetOrAdd(region, _newBackend);
+        /// <summary>The backend of a region and of the principal an access key id acts for: one per pair, made on first use.</summary>
+        private IKmsBackend BackendFor(string region, string accessKeyId)
+        {
+            string principal = null;
+            if (accessKeyId != null && _options.Principals != null) _options.Principals.TryGetValue(accessKeyId, out principal);
+            principal = principal ?? Default.CallerPrincipal;
+            return _backends.GetOrAdd(region + "\n" + principal, _ => _newBackend(region, principal));
+        }
 
-        private LocalKmsBackend NewBackend(string region) =>
-            new LocalKmsBackend(new LocalKmsOptions { Home = Default.Home, AccountId = Default.AccountId, Region = region });
+        private LocalKmsBackend NewBackend(string region, string principal) =>
+            new LocalKmsBackend(new LocalKmsOptions { Home = Default.Home, AccountId = Default.AccountId, Region = region, CallerPrincipal = principal });
 
         private async Task AcceptLoopAsync()
         {

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Net;
 
 namespace KmsTools.Server
@@ -23,5 +24,12 @@ namespace KmsTools.Server
 
         /// <summary>Null: any credentials are accepted, as the emulators do. Otherwise every request must carry a valid SigV4 signature by one of its keys.</summary>
         public SigV4Verifier Signatures { get; set; }
+
+        /// <summary>
+        /// The principal each access key id acts for (its requests are allowed as key policies and grants allow that
+        /// principal); a key not listed acts for the default caller ($env:KMSTOOLS_CALLER_PRINCIPAL, else the account's
+        /// root). Only as trustworthy as the signatures: with Signatures null, anyone may claim any access key id.
+        /// </summary>
+        public IDictionary<string, string> Principals { get; set; }
     }
 }

@@ -29,6 +29,7 @@ namespace KmsTools
     /// <summary>The KMS error names this module raises or maps.</summary>
     public static class KmsErrorCodes
     {
+        public const string AccessDenied = "AccessDeniedException";
         public const string AlreadyExists = "AlreadyExistsException";
         public const string Disabled = "DisabledException";
         public const string DryRunOperation = "DryRunOperationException";

@@ -81,7 +81,29 @@ namespace KmsTools.Local
             "ArnEquals", "ArnNotEquals", "ArnLike", "ArnNotLike", "Bool", "Null",
         };
 
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, KeyPolicy> Parsed =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, KeyPolicy>(StringComparer.Ordinal);
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Regex> Wildcards =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, Regex>(StringComparer.Ordinal);
+
         private readonly List<Statement> _statements;
+
+        /// <summary>Whether a value names a caller: an IAM user, role, federated user, assumed-role session or account root ARN.</summary>
+        public static bool IsCallerPrincipal(string value) => value != null && PrincipalArn.IsMatch(value);
+
+        /// <summary>The account of a caller principal ARN.</summary>
+        public static string AccountOf(string principal) => PrincipalArn.Match(principal).Groups[2].Value;
+
+        /// <summary>A stored policy, parsed once per process: policies are evaluated on every request of a key that has one.</summary>
+        public static KeyPolicy Cached(string text)
+        {
+            KeyPolicy policy = Parsed.GetOrAdd(text, t => Parse(t));
+            if (Parsed.Count > 1000) Parsed.Clear(); // a bound, not a cache policy: a store has few distinct policies
+            return policy;
+        }
+
+        /// <summary>Whether a principal named in a policy or a grant stands for the caller (see the class summary for accounts).</summary>
+        public static bool Names(string principal, PolicyRequest request) => Statement.PrincipalMatches(principal, request);
 
         private KeyPolicy(List<Statement> statements) => _statements = statements;
 
@@ -167,9 +189,12 @@ namespace KmsTools.Local
         internal static bool WildcardMatch(string pattern, string value, bool ignoreCase)
         {
             if (pattern == "*") return true;
-            string expression = "^" + Regex.Escape(pattern).Replace("\\*", ".*").Replace("\\?", ".") + "$";
-            return Regex.IsMatch(value ?? string.Empty, expression,
-                RegexOptions.CultureInvariant | RegexOptions.Singleline | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None));
+            if (pattern.IndexOf('*') < 0 && pattern.IndexOf('?') < 0)
+                return string.Equals(pattern, value, ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+            Regex regex = Wildcards.GetOrAdd((ignoreCase ? "i:" : "c:") + pattern, _ => new Regex(
+                "^" + Regex.Escape(pattern).Replace("\\*", ".*").Replace("\\?", ".") + "$",
+                RegexOptions.CultureInvariant | RegexOptions.Singleline | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None)));
+            return regex.IsMatch(value ?? string.Empty);
         }
 
         private sealed class Statement
@@ -283,7 +308,7 @@ namespace KmsTools.Local
                 return Conditions.All(c => c.Holds(request));
             }
 
-            private static bool PrincipalMatches(string principal, PolicyRequest request)
+            internal static bool PrincipalMatches(string principal, PolicyRequest request)
             {
                 if (principal == "*" || principal == request.Principal) return true;
                 if (principal == request.Account) return true;

@@ -20,8 +20,43 @@ namespace KmsTools.Local
         private static readonly Regex PrincipalPattern = new Regex(@"^[\w+=,.@:/-]+$", RegexOptions.CultureInvariant);
         private static readonly Regex PolicyNamePattern = new Regex(@"^\w+$", RegexOptions.CultureInvariant);
 
-        /// <summary>The principal requests come from: the account's root, as for a caller with every IAM permission.</summary>
-        internal string CallerPrincipal => $"arn:{_partition}:iam::{Options.AccountId}:root";
+        /// <summary>
+        /// The principal requests come from: $env:KMSTOOLS_CALLER_PRINCIPAL (or the server's mapping of an access key),
+        /// else the account's root, as for a caller with every IAM permission.
+        /// </summary>
+        internal string CallerPrincipal => _caller ?? (_caller = Options.CallerPrincipal ?? $"arn:{_partition}:iam::{Options.AccountId}:root");
+
+        private string _caller;
+        private string _callerAccount;
+
+        /// <summary>The caller's account: for the default policy's fast path, which every request of a key without a policy takes.</summary>
+        private string CallerAccount => _callerAccount ?? (_callerAccount = KeyPolicy.AccountOf(CallerPrincipal));
+
+        /// <summary>
+        /// Whether the caller may call <paramref name="operation"/> on the key: its key policy allows it (an explicit deny
+        /// wins), or a grant for the caller allows it and the request's encryption context meets the grant's
+        /// constraints. Otherwise AccessDeniedException, in AWS's words. Called once the key is known and before any
+        /// work or DryRun's answer, as AWS checks permissions before DryRun.
+        /// </summary>
+        internal void Authorize(KeyRecord key, string operation, IDictionary<string, string> context = null, string grantOperation = null)
+        {
+            string caller = CallerPrincipal;
+            string callerAccount = CallerAccount;
+            // The default policy lets every principal of the account do everything: no evaluation needed.
+            if (key.Policy == null && callerAccount == Options.AccountId) return;
+            string arn = ArnOf(key.KeyId);
+            var request = new PolicyRequest { Principal = caller, Account = callerAccount, Action = "kms:" + operation, Resource = arn, EncryptionContext = context };
+            PolicyDecision decision = KeyPolicy.Cached(PolicyOf(key)).Evaluate(request);
+            if (decision == PolicyDecision.Allow) return;
+            if (decision == PolicyDecision.ExplicitDeny)
+                throw new KmsException(KmsErrorCodes.AccessDenied,
+                    $"User: {caller} is not authorized to perform: kms:{operation} on resource: {arn} with an explicit deny in a resource-based policy", "KeyId");
+            string granted = grantOperation ?? operation;
+            if (key.Grants.Any(g => g.Operations.Contains(granted) && KeyPolicy.Names(g.GranteePrincipal, request) && g.Admits(context)))
+                return;
+            throw new KmsException(KmsErrorCodes.AccessDenied,
+                $"User: {caller} is not authorized to perform: kms:{operation} on resource: {arn} because no resource-based policy allows the kms:{operation} action", "KeyId");
+        }
 
         internal string PolicyOf(KeyRecord key) => key.Policy ?? KeyPolicy.Default(_partition, Options.AccountId);
 
@@ -31,6 +66,7 @@ namespace KmsTools.Local
             ValidateKeyId("KeyId", request.KeyId);
             string name = PolicyName(request.PolicyName);
             KeyRecord key = ResolveKeyNotAlias(request.KeyId);
+            Authorize(key, "GetKeyPolicy");
             if (name != KeyPolicy.DefaultName) throw NoSuchPolicy(name);
             return new GetKeyPolicyResponse { Policy = PolicyOf(key), PolicyName = KeyPolicy.DefaultName };
         }
@@ -42,7 +78,9 @@ namespace KmsTools.Local
             string name = PolicyName(request.PolicyName);
             Validation.Required("Policy", request.Policy);
             KeyPolicy policy = KeyPolicy.Validate("Policy", request.Policy);
-            string keyId = ResolveKeyNotAlias(request.KeyId).KeyId;
+            KeyRecord current = ResolveKeyNotAlias(request.KeyId);
+            Authorize(current, "PutKeyPolicy");
+            string keyId = current.KeyId;
             if (name != KeyPolicy.DefaultName)
                 throw new KmsException(KmsErrorCodes.UnsupportedOperation,
                     $"A KMS key has one key policy, named \"default\"; '{name}' is not it. Omit PolicyName or give \"default\".", "PolicyName");
@@ -64,6 +102,7 @@ namespace KmsTools.Local
             Validation.Range("Limit", limit, 1, 1000);
             if (request.Marker != null) Validation.Length("Marker", request.Marker, 1, 1024);
             KeyRecord key = ResolveKeyNotAlias(request.KeyId);
+            Authorize(key, "ListKeyPolicies");
             return Page(new[] { KeyPolicy.DefaultName }, request.Marker, limit, n => n,
                 (names, next, truncated) => new ListKeyPoliciesResponse { PolicyNames = names, NextMarker = next, Truncated = truncated });
         }
@@ -97,6 +136,7 @@ namespace KmsTools.Local
             };
             KeyRecord current = ResolveKeyNotAlias(request.KeyId);
             // Checked before the key's lock is taken too, so that a refused request writes nothing, not even a lock file.
+            Authorize(current, "CreateGrant");
             RequireNotPendingDeletion(current);
             RequireGrantable(current, grant);
             return Update(current.KeyId, key =>
@@ -131,6 +171,7 @@ namespace KmsTools.Local
             if (request.GrantId != null) Validation.Length("GrantId", request.GrantId, 1, 128);
             if (request.GranteePrincipal != null) ValidatePrincipal("GranteePrincipal", request.GranteePrincipal);
             KeyRecord key = ResolveKeyNotAlias(request.KeyId);
+            Authorize(key, "ListGrants");
             IEnumerable<GrantRecord> grants = key.Grants;
             if (request.GrantId != null)
             {
@@ -195,6 +236,7 @@ namespace KmsTools.Local
                 keyId = ResolveKeyNotAlias(request.KeyId).KeyId;
                 grantId = request.GrantId;
             }
+            RequireMayRetire(keyId, grantId);
             RemoveGrant(keyId, grantId, request.DryRun);
             return new RetireGrantResponse();
         }
@@ -204,7 +246,9 @@ namespace KmsTools.Local
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
             Validation.Length("GrantId", request.GrantId, 1, 128);
-            RemoveGrant(ResolveKeyNotAlias(request.KeyId).KeyId, request.GrantId, request.DryRun);
+            KeyRecord key = ResolveKeyNotAlias(request.KeyId);
+            Authorize(key, "RevokeGrant");
+            RemoveGrant(key.KeyId, request.GrantId, request.DryRun);
             return new RevokeGrantResponse();
         }
 
@@ -221,6 +265,20 @@ namespace KmsTools.Local
         }
 
         // ---- helpers ------------------------------------------------------------------------------
+
+        /// <summary>
+        /// Who may retire a grant, as AWS says: its retiring principal, its grantee when the grant allows RetireGrant,
+        /// or a caller the key policy allows kms:RetireGrant.
+        /// </summary>
+        private void RequireMayRetire(string keyId, string grantId)
+        {
+            KeyRecord key = LoadKey(keyId) ?? throw new KmsException(KmsErrorCodes.NotFound, $"Key '{ArnOf(keyId)}' does not exist", "KeyId");
+            GrantRecord grant = key.Grants.FirstOrDefault(g => g.GrantId == grantId) ?? throw GrantNotFound(grantId, keyId);
+            var caller = new PolicyRequest { Principal = CallerPrincipal, Account = KeyPolicy.AccountOf(CallerPrincipal) };
+            if (grant.RetiringPrincipal != null && KeyPolicy.Names(grant.RetiringPrincipal, caller)) return;
+            if (grant.Operations.Contains(GrantOperation.RetireGrant) && KeyPolicy.Names(grant.GranteePrincipal, caller)) return;
+            Authorize(key, "RetireGrant");
+        }
 
         private void RemoveGrant(string keyId, string grantId, bool? dryRun) =>
             Update(keyId, key =>

@@ -83,6 +83,7 @@ namespace KmsTools.Local
             Validation.EncryptionContext("EncryptionContext", request.EncryptionContext);
             ValidateGrantTokens(request.GrantTokens);
             KeyRecord key = EncryptingKey("Encrypt", request.KeyId, "KeyId", algorithm, "EncryptionAlgorithm", request.Plaintext.Length, request.EncryptionContext, "EncryptionContext");
+            Authorize(key, "Encrypt", request.EncryptionContext);
             ThrowIfDryRun(request.DryRun);
             return new EncryptResponse
             {
@@ -103,6 +104,7 @@ namespace KmsTools.Local
             ValidateGrantTokens(request.GrantTokens);
             var (key, header) = DecryptingKey("Decrypt", request.CiphertextBlob, request.KeyId, "KeyId", algorithm, "EncryptionAlgorithm",
                 request.EncryptionContext, "EncryptionContext");
+            Authorize(key, "Decrypt", request.EncryptionContext);
             ThrowIfDryRun(request.DryRun);
             return new DecryptResponse
             {
@@ -130,6 +132,8 @@ namespace KmsTools.Local
             // The plaintext's length is known only once it is open; an asymmetric destination checks it then.
             KeyRecord destination = EncryptingKey("ReEncrypt", request.DestinationKeyId, "DestinationKeyId", destinationAlgorithm,
                 "DestinationEncryptionAlgorithm", 0, request.DestinationEncryptionContext, "DestinationEncryptionContext");
+            Authorize(source, "ReEncryptFrom", request.SourceEncryptionContext);
+            Authorize(destination, "ReEncryptTo", request.DestinationEncryptionContext);
             ThrowIfDryRun(request.DryRun);
 
             // The plaintext never leaves the engine, and is zeroed as soon as it is sealed again.
@@ -174,6 +178,7 @@ namespace KmsTools.Local
             Validation.EncryptionContext("EncryptionContext", context);
             ValidateGrantTokens(grantTokens);
             KeyRecord key = UsableEncryptionKey(operation, keyId, "KeyId");
+            Authorize(key, operation, context);
             if (spec == DataKeyPairSpec.SM2 && !AwsRegion.SupportsSm2(Region))
                 throw new KmsException(KmsErrorCodes.UnsupportedOperation, "KeyPairSpec SM2 is not supported in this Region", "KeyPairSpec");
             ThrowIfDryRun(dryRun);
@@ -207,6 +212,7 @@ namespace KmsTools.Local
                     spec == null ? "KeySpec" : "NumberOfBytes");
             int length = spec == null ? numberOfBytes.Value : spec == "AES_256" ? 32 : 16;
             KeyRecord key = UsableEncryptionKey(operation, keyId, "KeyId");
+            Authorize(key, operation, context);
             ThrowIfDryRun(dryRun);
 
             byte[] dataKey = RandomBytes(length);

@@ -21,6 +21,7 @@ namespace KmsTools.Local
             if (key.KeySpec == "SM2")
                 throw new KmsException(KmsErrorCodes.UnsupportedOperation,
                     "The local engine does not derive shared secrets with SM2 keys yet; send the request to AWS KMS (-Backend Remote).", "KeyId");
+            Authorize(key, "DeriveSharedSecret");
             ThrowIfDryRun(request.DryRun);
             // KMS says nothing about a peer key it cannot use: an empty ValidationException, as recorded.
             byte[] secret = KeyAgreement.DeriveEcdh(PrivateKeyOf(key), request.PublicKey)

@@ -62,7 +62,7 @@ namespace KmsTools.Local
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
             Validation.Length("Description", request.Description, 0, 8192);
-            Change(request.KeyId, key =>
+            Change("UpdateKeyDescription", request.KeyId, key =>
             {
                 RequireNotPendingDeletion(key);
                 key.Description = request.Description;
@@ -74,7 +74,7 @@ namespace KmsTools.Local
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
-            SetKeyState(request.KeyId, KeyState.Enabled);
+            SetKeyState("EnableKey", request.KeyId, KeyState.Enabled);
             return new EnableKeyResponse();
         }
 
@@ -82,7 +82,7 @@ namespace KmsTools.Local
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
-            SetKeyState(request.KeyId, KeyState.Disabled);
+            SetKeyState("DisableKey", request.KeyId, KeyState.Disabled);
             return new DisableKeyResponse();
         }
 
@@ -93,7 +93,7 @@ namespace KmsTools.Local
             int days = request.PendingWindowInDays ?? 30;
             // The model allows 1..365; KMS itself accepts 7..30.
             Validation.Range("PendingWindowInDays", days, 7, 30);
-            return Update(ResolveKey(request.KeyId).KeyId, key =>
+            return Update(ResolveFor("ScheduleKeyDeletion", request.KeyId).KeyId, key =>
             {
                 RequireNotPendingDeletion(key);
                 key.KeyState = KeyState.PendingDeletion;
@@ -110,7 +110,7 @@ namespace KmsTools.Local
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
-            return Update(ResolveKey(request.KeyId).KeyId, key =>
+            return Update(ResolveFor("CancelKeyDeletion", request.KeyId).KeyId, key =>
             {
                 if (key.KeyState != KeyState.PendingDeletion)
                     throw new KmsException(KmsErrorCodes.KMSInvalidState, $"{ArnOf(key.KeyId)} is not pending deletion.", "KeyId");
@@ -130,7 +130,7 @@ namespace KmsTools.Local
             KeyIdentifier target = KeyIdentifier.Parse(request.TargetKeyId);
             if (target != null && target.IsAlias)
                 throw new KmsException(KmsErrorCodes.Validation, "Aliases must refer to keys. Not aliases", "TargetKeyId");
-            KeyRecord newTarget = ResolveKey(request.TargetKeyId, "TargetKeyId");
+            KeyRecord newTarget = ResolveFor("UpdateAlias", request.TargetKeyId, "TargetKeyId");
             RequireNotPendingDeletion(newTarget, "TargetKeyId");
             using (_store.LockAlias(request.AliasName))
             {
@@ -164,7 +164,7 @@ namespace KmsTools.Local
             ValidateKeyId("KeyId", request.KeyId);
             int period = request.RotationPeriodInDays ?? DefaultRotationPeriodInDays;
             Validation.Range("RotationPeriodInDays", period, 90, 2560);
-            Change(request.KeyId, key =>
+            Change("EnableKeyRotation", request.KeyId, key =>
             {
                 RequireRotatable(key);
                 key.KeyRotationEnabled = true;
@@ -178,7 +178,7 @@ namespace KmsTools.Local
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
-            Change(request.KeyId, key =>
+            Change("DisableKeyRotation", request.KeyId, key =>
             {
                 RequireRotatable(key);
                 key.KeyRotationEnabled = false;
@@ -191,7 +191,7 @@ namespace KmsTools.Local
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
-            KeyRecord key = ResolveKey(request.KeyId);
+            KeyRecord key = ResolveFor("GetKeyRotationStatus", request.KeyId);
             RequireSymmetric(key);
             // As AWS answers (the recordings): the key ARN; and no OnDemandRotationStartDate, which AWS reports only while an
             // on-demand rotation is in progress, and the local engine's complete before RotateKeyOnDemand returns.
@@ -208,7 +208,7 @@ namespace KmsTools.Local
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
-            return Update(ResolveKey(request.KeyId).KeyId, key =>
+            return Update(ResolveFor("RotateKeyOnDemand", request.KeyId).KeyId, key =>
             {
                 RequireUsable(key); // the recorded order: key state before key spec
                 if (!key.IsSymmetricEncryption)
@@ -227,7 +227,7 @@ namespace KmsTools.Local
             ValidateKeyId("KeyId", request.KeyId);
             int limit = request.Limit ?? 100;
             Validation.Range("Limit", limit, 1, 1000);
-            KeyRecord key = ResolveKey(request.KeyId);
+            KeyRecord key = ResolveFor("ListKeyRotations", request.KeyId);
             RequireSymmetric(key);
             return Page(key.Rotations, request.Marker, limit, r => new RotationsListEntry
             {
@@ -241,7 +241,7 @@ namespace KmsTools.Local
             ValidateKeyId("KeyId", request.KeyId);
             Validation.Required("Tags", request.Tags);
             ValidateTags(request.Tags);
-            Change(request.KeyId, key =>
+            Change("TagResource", request.KeyId, key =>
             {
                 RequireNotPendingDeletion(key);
                 foreach (Tag tag in request.Tags)
@@ -261,7 +261,7 @@ namespace KmsTools.Local
             ValidateKeyId("KeyId", request.KeyId);
             Validation.Required("TagKeys", request.TagKeys);
             foreach (string tagKey in request.TagKeys) Validation.Length("TagKeys", tagKey, 1, 128);
-            Change(request.KeyId, key =>
+            Change("UntagResource", request.KeyId, key =>
             {
                 RequireNotPendingDeletion(key);
                 key.Tags.RemoveAll(t => request.TagKeys.Contains(t.TagKey));
@@ -275,7 +275,7 @@ namespace KmsTools.Local
             ValidateKeyId("KeyId", request.KeyId);
             int limit = request.Limit ?? 50;
             Validation.Range("Limit", limit, 1, 50);
-            KeyRecord key = ResolveKey(request.KeyId);
+            KeyRecord key = ResolveFor("ListResourceTags", request.KeyId);
             return Page(key.Tags, request.Marker, limit, t => new Tag { TagKey = t.TagKey, TagValue = t.TagValue },
                 (tags, next, truncated) => new ListResourceTagsResponse { Tags = tags, NextMarker = next, Truncated = truncated });
         }
@@ -285,7 +285,7 @@ namespace KmsTools.Local
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
             ValidateGrantTokens(request.GrantTokens);
-            KeyRecord key = ResolveKey(request.KeyId);
+            KeyRecord key = ResolveFor("GetPublicKey", request.KeyId);
             RequireUsable(key);
             if (key.PublicKey == null)
                 throw new KmsException(KmsErrorCodes.UnsupportedOperation,
@@ -307,15 +307,24 @@ namespace KmsTools.Local
         // ---- helpers ------------------------------------------------------------------------------
 
         /// <summary>EnableKey and DisableKey: any state but PendingDeletion may move to Enabled or Disabled.</summary>
-        private void SetKeyState(string keyIdInput, string state) =>
-            Change(keyIdInput, key =>
+        private void SetKeyState(string operation, string keyIdInput, string state) =>
+            Change(operation, keyIdInput, key =>
             {
                 RequireNotPendingDeletion(key);
                 key.KeyState = state;
             });
 
-        private void Change(string keyIdInput, Action<KeyRecord> change) =>
-            Update(ResolveKey(keyIdInput).KeyId, key => { change(key); return 0; });
+        /// <summary>A change of one key by an operation the caller must be allowed (checked before the key's lock is taken).</summary>
+        private void Change(string operation, string keyIdInput, Action<KeyRecord> change) =>
+            Update(ResolveFor(operation, keyIdInput).KeyId, key => { change(key); return 0; });
+
+        /// <summary>The key an operation acts on, once the caller is found to be allowed the operation on it.</summary>
+        internal KeyRecord ResolveFor(string operation, string input, string member = "KeyId")
+        {
+            KeyRecord key = ResolveKey(input, member);
+            Authorize(key, operation);
+            return key;
+        }
 
         /// <summary>Read-modify-write of one key under its lock; the change sees the latest record, and throws to change nothing.</summary>
         private T Update<T>(string keyId, Func<KeyRecord, T> change)

@@ -44,6 +44,7 @@ namespace KmsTools.Local
             RequireUsage(key, KeyUsageType.GENERATE_VERIFY_MAC, operation);
             if (!KeyAlgorithms.MacAlgorithms(key.KeySpec).Contains(algorithm))
                 throw new KmsException(KmsErrorCodes.InvalidKeyUsage, $"Algorithm {algorithm} is incompatible with key spec {key.KeySpec}.", "MacAlgorithm");
+            Authorize(key, operation);
             return (key, algorithm);
         }
     }

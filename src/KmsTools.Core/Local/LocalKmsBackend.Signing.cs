@@ -47,6 +47,7 @@ namespace KmsTools.Local
             KeyRecord key = ResolveKey(keyId);
             RequireUsable(key);
             RequireUsage(key, KeyUsageType.SIGN_VERIFY, operation);
+            Authorize(key, operation);
             if (!KeyAlgorithms.SigningAlgorithms(key.KeySpec, key.KeyUsage).Contains(algorithm))
                 throw new KmsException(KmsErrorCodes.InvalidKeyUsage, $"Algorithm {algorithm} is incompatible with key spec {key.KeySpec}.", "SigningAlgorithm");
             if (!Signatures.MessageTypes(algorithm).Contains(type))

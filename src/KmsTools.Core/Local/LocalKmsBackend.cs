@@ -113,7 +113,7 @@ namespace KmsTools.Local
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
             ValidateGrantTokens(request.GrantTokens);
-            return new DescribeKeyResponse { KeyMetadata = MetadataOf(ResolveKey(request.KeyId)) };
+            return new DescribeKeyResponse { KeyMetadata = MetadataOf(ResolveFor("DescribeKey", request.KeyId)) };
         }
 
         public ListKeysResponse ListKeys(ListKeysRequest request, CancellationToken cancellationToken = default)
@@ -149,7 +149,7 @@ namespace KmsTools.Local
             KeyIdentifier target = KeyIdentifier.Parse(request.TargetKeyId);
             if (target != null && target.IsAlias)
                 throw new KmsException(KmsErrorCodes.Validation, "Aliases must refer to keys. Not aliases", "TargetKeyId");
-            KeyRecord key = ResolveKey(request.TargetKeyId, "TargetKeyId");
+            KeyRecord key = ResolveFor("CreateAlias", request.TargetKeyId, "TargetKeyId");
             if (key.KeyState == KeyState.PendingDeletion)
                 throw new KmsException(KmsErrorCodes.KMSInvalidState, $"{ArnOf(key.KeyId)} is pending deletion.", "TargetKeyId");
 

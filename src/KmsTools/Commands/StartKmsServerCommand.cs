@@ -54,6 +54,16 @@ namespace KmsTools.Commands
         [ValidateNotNullOrEmpty]
         public string CredentialFile { get; set; }
 
+        /// <summary>
+        /// The principal each access key id acts for: @{ AKIAAPP = 'arn:aws:iam::111122223333:role/app' }. Its requests
+        /// are allowed as the key policies and grants allow that principal; other access keys act for the account's
+        /// root (or $env:KMSTOOLS_CALLER_PRINCIPAL). Give -Credential or -CredentialFile too, or any client can claim any
+        /// access key id.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public System.Collections.IDictionary Principal { get; set; }
+
         /// <summary>A seed file (local-kms's YAML format, or JSON) whose keys and aliases are created in the default region before the server starts, as Import-KmsKeyStoreSeed does.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -82,7 +92,7 @@ namespace KmsTools.Commands
                         seeded = SeedImport.Run(seed, DefaultRegion);
                     Say($"Seed {Seed}: {seeded.KeysCreated.Count} keys and {seeded.AliasesCreated.Count} aliases created, {seeded.KeysPresent.Count} keys and {seeded.AliasesPresent.Count} aliases already there.");
                 }
-                server = new KmsServer(new KmsServerOptions { Address = address, Port = Port, Region = DefaultRegion, Signatures = signatures });
+                server = new KmsServer(new KmsServerOptions { Address = address, Port = Port, Region = DefaultRegion, Signatures = signatures, Principals = Principals() });
                 if (log != null) server.RequestCompleted += record => log.TryAdd(record);
                 server.Start();
             }
@@ -124,6 +134,16 @@ namespace KmsTools.Commands
         protected override void StopProcessing() => _stopping.Cancel();
 
         public void Dispose() => _stopping.Dispose();
+
+        /// <summary>-Principal as the server takes it: access key id to principal ARN, both as strings.</summary>
+        private System.Collections.Generic.Dictionary<string, string> Principals()
+        {
+            if (Principal == null) return null;
+            var map = new System.Collections.Generic.Dictionary<string, string>(System.StringComparer.Ordinal);
+            foreach (System.Collections.DictionaryEntry entry in Principal)
+                map[Infrastructure.ParameterValues.Unwrap(entry.Key)?.ToString() ?? string.Empty] = Infrastructure.ParameterValues.Unwrap(entry.Value)?.ToString();
+            return map;
+        }
 
         private SigV4Verifier ReadCredentials()
         {

@@ -37,7 +37,7 @@ namespace KmsTools.Commands
                 case KmsErrorCodes.UnsupportedOperation: return ErrorCategory.NotImplemented;
                 case KmsErrorCodes.DryRunOperation: return ErrorCategory.OperationStopped;
                 case KmsErrorCodes.LimitExceeded: return ErrorCategory.QuotaExceeded;
-                case "AccessDeniedException": return ErrorCategory.PermissionDenied;
+                case KmsErrorCodes.AccessDenied: return ErrorCategory.PermissionDenied;
                 case "DependencyTimeoutException": return ErrorCategory.OperationTimeout;
                 case "KeyUnavailableException": return ErrorCategory.ResourceUnavailable;
                 default: return ErrorCategory.NotSpecified;
