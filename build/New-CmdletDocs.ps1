@@ -45,6 +45,7 @@ $operations = [ordered]@{
     'Get-KmsKeyPolicy' = 'GetKeyPolicy'; 'Write-KmsKeyPolicy' = 'PutKeyPolicy'; 'Get-KmsKeyPolicyList' = 'ListKeyPolicies'
     'New-KmsGrant' = 'CreateGrant'; 'Get-KmsGrant' = 'ListGrants'; 'Get-KmsRetirableGrant' = 'ListRetirableGrants'
     'Revoke-KmsGrant' = 'RevokeGrant'; 'Disable-KmsGrant' = 'RetireGrant'
+    'Get-KmsParametersForImport' = 'GetParametersForImport'; 'Import-KmsKeyMaterial' = 'ImportKeyMaterial'; 'Remove-KmsImportedKeyMaterial' = 'DeleteImportedKeyMaterial'
 }
 $handWritten = $texts.NotKmsOperations
 $cmdletOf = @{}
@@ -59,7 +60,7 @@ $localRemarks = [ordered]@{
     '^\*\*Cross-account use\*\*: No' = 'The local engine has one account (`$env:KMSTOOLS_ACCOUNT_ID`, 111122223333 by default).'
     'in a different Amazon Web Services account' = 'In the local engine every key belongs to its one account (`$env:KMSTOOLS_ACCOUNT_ID`, 111122223333 by default): a key ARN or alias ARN of another account is NotFoundException.'
     '^\*\*Multi-Region primary keys\*\*' = 'The local engine has no multi-Region keys yet: it refuses a MultiRegion member (in -CliInputJson) by name, and a remote endpoint creates them.'
-    '^\*\*Imported key material\*\*' = 'The local engine does not import key material yet: it refuses an Origin member by name.'
+    '^\*\*Imported key material\*\*' = 'The local engine imports key material into keys of origin EXTERNAL (Get-KmsParametersForImport, Import-KmsKeyMaterial): symmetric, HMAC, RSA, ECC and ML-DSA keys.'
     '^\*\*Custom key store\*\*' = 'The local engine has no custom key stores: it refuses a CustomKeyStoreId member by name.'
     'CloudTrail' = 'The local engine keeps no CloudTrail log.'
     'grants are considered along with key policies' = 'The local engine has no IAM policies: its caller ($env:KMSTOOLS_CALLER_PRINCIPAL, else the account''s root) may do what the key policy or a grant allows it (see about_KmsTools).'

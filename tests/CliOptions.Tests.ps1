@@ -36,6 +36,7 @@ BeforeAll {
         GetKeyPolicy = 'Get-KmsKeyPolicy'; PutKeyPolicy = 'Write-KmsKeyPolicy'; ListKeyPolicies = 'Get-KmsKeyPolicyList'
         CreateGrant = 'New-KmsGrant'; ListGrants = 'Get-KmsGrant'; ListRetirableGrants = 'Get-KmsRetirableGrant'
         RevokeGrant = 'Revoke-KmsGrant'; RetireGrant = 'Disable-KmsGrant'
+        GetParametersForImport = 'Get-KmsParametersForImport'; ImportKeyMaterial = 'Import-KmsKeyMaterial'; DeleteImportedKeyMaterial = 'Remove-KmsImportedKeyMaterial'
     }
 
     function Get-FreePort {

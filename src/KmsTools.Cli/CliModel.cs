@@ -54,7 +54,7 @@ namespace KmsTools.Cli
                 throw new KmsException(KmsErrorCodes.Validation, "Parameter validation failed:\n" + string.Join("\n", problems), "CliInputJson");
             foreach (JProperty member in document.Properties().ToList())
                 if (!supported.Contains(member.Name)) member.Remove();
-            return document.ToObject<TRequest>(JsonSerializer.Create(new JsonSerializerSettings { DateParseHandling = DateParseHandling.None }));
+            return document.ToObject<TRequest>(WireReader);
         }
 
         /// <summary>
@@ -74,7 +74,45 @@ namespace KmsTools.Cli
             return document.ToObject(requestType, WireReader);
         }
 
-        private static readonly JsonSerializer WireReader = JsonSerializer.Create(new JsonSerializerSettings { DateParseHandling = DateParseHandling.None });
+        private static readonly JsonSerializer WireReader = JsonSerializer.Create(new JsonSerializerSettings
+        {
+            DateParseHandling = DateParseHandling.None,
+            Converters = { new TimestampReader() },
+        });
+
+        /// <summary>
+        /// A timestamp member as the wire protocol sends it (epoch seconds, a number, as the SDKs send ImportKeyMaterial's
+        /// ValidTo) or as the aws CLI takes it in --cli-input-json (that, or an ISO 8601 text); always UTC.
+        /// </summary>
+        private sealed class TimestampReader : JsonConverter
+        {
+            public override bool CanConvert(Type objectType) => objectType == typeof(DateTime) || objectType == typeof(DateTime?);
+
+            public override bool CanWrite => false;
+
+            public override void WriteJson(JsonWriter writer, object value, JsonSerializer serializer) => throw new NotSupportedException();
+
+            public override object ReadJson(JsonReader reader, Type objectType, object existingValue, JsonSerializer serializer)
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonToken.Null:
+                        return null;
+                    case JsonToken.Integer:
+                    case JsonToken.Float:
+                        return Epoch.AddTicks((long)Math.Round(Convert.ToDouble(reader.Value, System.Globalization.CultureInfo.InvariantCulture) * TimeSpan.TicksPerSecond));
+                    case JsonToken.String:
+                        string text = (string)reader.Value;
+                        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds))
+                            return Epoch.AddTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
+                        if (DateTime.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                                System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out DateTime parsed))
+                            return parsed;
+                        break;
+                }
+                throw new KmsException(KmsErrorCodes.Serialization, $"'{reader.Path}' is not a timestamp: give epoch seconds or an ISO 8601 date and time.");
+            }
+        }
 
         /// <summary>True when <paramref name="operation"/> is a KMS operation of the API model.</summary>
         public static bool IsOperation(string operation) => Model.Value["operations"][operation] is JObject;

@@ -64,5 +64,8 @@ namespace KmsTools
         ListGrantsResponse ListRetirableGrants(ListRetirableGrantsRequest request, CancellationToken cancellationToken = default);
         RetireGrantResponse RetireGrant(RetireGrantRequest request, CancellationToken cancellationToken = default);
         RevokeGrantResponse RevokeGrant(RevokeGrantRequest request, CancellationToken cancellationToken = default);
+        GetParametersForImportResponse GetParametersForImport(GetParametersForImportRequest request, CancellationToken cancellationToken = default);
+        ImportKeyMaterialResponse ImportKeyMaterial(ImportKeyMaterialRequest request, CancellationToken cancellationToken = default);
+        DeleteImportedKeyMaterialResponse DeleteImportedKeyMaterial(DeleteImportedKeyMaterialRequest request, CancellationToken cancellationToken = default);
     }
 }

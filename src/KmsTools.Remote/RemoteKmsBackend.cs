@@ -226,6 +226,15 @@ namespace KmsTools.Remote
         public RevokeGrantResponse RevokeGrant(RevokeGrantRequest request, CancellationToken cancellationToken = default) =>
             Call<Sdk.RevokeGrantRequest, Sdk.RevokeGrantResponse, RevokeGrantResponse>("RevokeGrant", request, _client.RevokeGrantAsync, cancellationToken);
 
+        public GetParametersForImportResponse GetParametersForImport(GetParametersForImportRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.GetParametersForImportRequest, Sdk.GetParametersForImportResponse, GetParametersForImportResponse>("GetParametersForImport", request, _client.GetParametersForImportAsync, cancellationToken);
+
+        public ImportKeyMaterialResponse ImportKeyMaterial(ImportKeyMaterialRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.ImportKeyMaterialRequest, Sdk.ImportKeyMaterialResponse, ImportKeyMaterialResponse>("ImportKeyMaterial", request, _client.ImportKeyMaterialAsync, cancellationToken);
+
+        public DeleteImportedKeyMaterialResponse DeleteImportedKeyMaterial(DeleteImportedKeyMaterialRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.DeleteImportedKeyMaterialRequest, Sdk.DeleteImportedKeyMaterialResponse, DeleteImportedKeyMaterialResponse>("DeleteImportedKeyMaterial", request, _client.DeleteImportedKeyMaterialAsync, cancellationToken);
+
         public void Dispose() => _client.Dispose();
 
         /// <summary>One call: our request mapped to the SDK's, sent, its response mapped back, its failure turned into a KmsException.</summary>

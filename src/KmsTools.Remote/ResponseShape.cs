@@ -43,6 +43,7 @@ namespace KmsTools.Remote
             ["CreateGrant"] = new[] { "GrantId", "GrantToken" },
             ["ListGrants"] = new[] { "Grants" },
             ["ListRetirableGrants"] = new[] { "Grants" },
+            ["GetParametersForImport"] = new[] { "KeyId", "ImportToken", "PublicKey", "ParametersValidTo" },
         };
 
         /// <summary>The operations whose response shape is another operation's (the model shares it).</summary>

@@ -15,6 +15,14 @@ namespace KmsTools.Local
         public string RotationType { get; set; }
     }
 
+    internal sealed class ImportParametersRecord
+    {
+        public string TokenId { get; set; }
+        public string WrappingAlgorithm { get; set; }
+        public string WrappingKeySpec { get; set; }
+        public DateTime ValidTo { get; set; }
+    }
+
     internal sealed class KeyRecord
     {
         public int FormatVersion { get; set; } = 1;
@@ -38,6 +46,22 @@ namespace KmsTools.Local
         public string Policy { get; set; }
 
         public List<GrantRecord> Grants { get; set; } = new List<GrantRecord>();
+
+        /// <summary>An imported key's material: when it expires (KEY_MATERIAL_EXPIRES), or null.</summary>
+        public string ExpirationModel { get; set; }
+        public DateTime? ValidTo { get; set; }
+
+        /// <summary>
+        /// The id of an imported HMAC or asymmetric key's material in its .key file, which also holds the wrapping keys
+        /// of GetParametersForImport; null for material the engine made (the file's one entry).
+        /// </summary>
+        public string ImportedMaterialId { get; set; }
+
+        /// <summary>The import parameters given out and not expired: each names a wrapping private key in the .key file.</summary>
+        public List<ImportParametersRecord> ImportParameters { get; set; } = new List<ImportParametersRecord>();
+
+        /// <summary>A copy to change without changing the store's cached record (the lists are shared, so replace them, do not edit).</summary>
+        public KeyRecord Clone() => (KeyRecord)MemberwiseClone();
 
         public bool KeyRotationEnabled { get; set; }
         public int? RotationPeriodInDays { get; set; }

@@ -147,6 +147,25 @@ namespace KmsTools.Local
             }
         }
 
+        /// <summary>Removes the materials <paramref name="which"/> picks (imported material deleted, import wrapping keys expired). Call it under <see cref="LockKey"/>.</summary>
+        public void RemoveKeyMaterial(string keyId, Func<string, bool> which)
+        {
+            string path = MaterialPath(keyId);
+            List<KeyValuePair<string, byte[]>> all = KeyMaterialFile.ReadAll(path);
+            byte[] content = null;
+            try
+            {
+                if (!all.Any(entry => which(entry.Key))) return;
+                content = KeyMaterialFile.Serialize(all.Where(entry => !which(entry.Key)).ToList());
+                AtomicFile.Replace(path, content, Unusable, lockedTemp: LockedTemp(path));
+            }
+            finally
+            {
+                foreach (var entry in all) SecureBytes.Clear(entry.Value);
+                SecureBytes.Clear(content);
+            }
+        }
+
         /// <summary>
         /// Deletes a key: metadata first, so the key is gone at once; then its material and every temp file a killed
         /// writer left (they hold key material too), whatever their name.

@@ -39,6 +39,24 @@ namespace KmsTools.Local
                 }
                 return null;
             }
+            if (ImportedMaterialExpired(key, now))
+            {
+                try
+                {
+                    return Update(key.KeyId, fresh =>
+                    {
+                        if (ImportedMaterialExpired(fresh, DateTime.UtcNow)) RemoveImportedMaterial(fresh);
+                        return fresh;
+                    });
+                }
+                catch (KmsException e) when (e.ErrorCode == KmsErrorCodes.KMSInternal)
+                {
+                    // Deferred, as above; the material is past its date all the same, so the key answers as PendingImport.
+                    KeyRecord expired = key.Clone();
+                    expired.KeyState = KeyState.PendingImport;
+                    return expired;
+                }
+            }
             if (key.KeyRotationEnabled && key.KeyState == KeyState.Enabled && key.NextRotationDate <= now)
             {
                 try
@@ -211,6 +229,9 @@ namespace KmsTools.Local
             return Update(ResolveFor("RotateKeyOnDemand", request.KeyId).KeyId, key =>
             {
                 RequireUsable(key); // the recorded order: key state before key spec
+                if (key.Origin == OriginType.EXTERNAL)
+                    throw new KmsException(KmsErrorCodes.UnsupportedOperation,
+                        $"The local engine does not rotate imported key material on demand ({ArnOf(key.KeyId)}): import new material into a new key.", "KeyId");
                 if (!key.IsSymmetricEncryption)
                     throw new KmsException(KmsErrorCodes.UnsupportedOperation, string.Empty, "KeyId");
                 if (key.Rotations.Count(r => r.RotationType == "ON_DEMAND") >= OnDemandRotationLimit)
@@ -379,6 +400,9 @@ namespace KmsTools.Local
 
         private void RequireRotatable(KeyRecord key)
         {
+            if (key.Origin == OriginType.EXTERNAL)
+                throw new KmsException(KmsErrorCodes.UnsupportedOperation,
+                    $"{ArnOf(key.KeyId)} has imported key material, which KMS does not rotate automatically; rotate it by importing new material into a new key.", "KeyId");
             if (key.KeyState == KeyState.Disabled)
                 throw new KmsException(KmsErrorCodes.Disabled, $"{ArnOf(key.KeyId)} is disabled.", "KeyId");
             RequireNotPendingDeletion(key);

@@ -65,6 +65,11 @@ namespace KmsTools.Local
             if (spec == "SM2" && !AwsRegion.SupportsSm2(Region))
                 throw new KmsException(KmsErrorCodes.UnsupportedOperation, "KeySpec SM2 is not supported in this Region", "KeySpec");
             ValidateTags(request.Tags);
+            string origin = request.Origin == null ? OriginType.AWS_KMS : Validation.OneOf("Origin", request.Origin, OriginType.Values);
+            if (origin == OriginType.AWS_CLOUDHSM || origin == OriginType.EXTERNAL_KEY_STORE)
+                throw new KmsException(KmsErrorCodes.UnsupportedOperation,
+                    $"The local engine has no custom key stores, so no keys of origin {origin}; send the request to AWS KMS (-Backend Remote).", "Origin");
+            bool external = origin == OriginType.EXTERNAL;
             KeyPolicy policy = request.Policy == null ? null : KeyPolicy.Validate("Policy", request.Policy);
 
             string keyId = Guid.NewGuid().ToString("D");
@@ -78,10 +83,17 @@ namespace KmsTools.Local
                 Description = request.Description ?? string.Empty,
                 KeySpec = spec,
                 KeyUsage = usage,
-                KeyState = KeyState.Enabled,
                 Tags = request.Tags?.Select(t => new Tag { TagKey = t.TagKey, TagValue = t.TagValue }).ToList() ?? new List<Tag>(),
                 Policy = request.Policy,
+                Origin = origin,
+                KeyState = external ? KeyState.PendingImport : KeyState.Enabled,
             };
+            if (external)
+            {
+                // A key for imported material has none until ImportKeyMaterial brings it.
+                _store.CreateKey(record, new List<KeyValuePair<string, byte[]>>());
+                return new CreateKeyResponse { KeyMetadata = MetadataOf(record) };
+            }
             byte[] material = null;
             try
             {
@@ -320,6 +332,17 @@ namespace KmsTools.Local
             return kept;
         }
 
+        /// <summary>Drops (and zeroes) a material this backend read, once it is gone from the store (imported material deleted).</summary>
+        private void ForgetMaterial(string keyId, string keyMaterialId)
+        {
+            if (_materials.TryRemove(keyId + "/" + keyMaterialId, out byte[] material))
+            {
+                SecureBytes.Clear(material);
+                Interlocked.Decrement(ref _liveMaterials);
+            }
+            _parsedKeys.TryRemove(keyId + "/private", out _);
+        }
+
         internal byte[] CurrentMaterial(KeyRecord key) =>
             Material(key.KeyId, key.CurrentKeyMaterialId) ??
             throw KeyStore.Damaged(key.KeyId + ".key", "the current key material " + key.CurrentKeyMaterialId + " is missing");
@@ -342,7 +365,7 @@ namespace KmsTools.Local
 
         /// <summary>The one material of an asymmetric or HMAC key (these keys do not rotate), cached as every material is.</summary>
         private byte[] SoleMaterial(KeyRecord key) =>
-            Material(key.KeyId, null) ?? throw KeyStore.Damaged(key.KeyId + ".key", "the key has no key material");
+            Material(key.KeyId, key.ImportedMaterialId) ?? throw KeyStore.Damaged(key.KeyId + ".key", "the key has no key material");
 
         private void RequireUsage(KeyRecord key, string usage, string operation)
         {
@@ -424,6 +447,8 @@ namespace KmsTools.Local
                 KeyAgreementAlgorithms = key.KeyUsage == KeyUsageType.KEY_AGREEMENT ? new List<string> { "ECDH" } : null,
                 MultiRegion = false,
                 CurrentKeyMaterialId = key.CurrentKeyMaterialId,
+                ExpirationModel = key.ExpirationModel,
+                ValidTo = key.ValidTo,
             };
         }
 

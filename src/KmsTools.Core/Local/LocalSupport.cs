@@ -24,7 +24,7 @@ namespace KmsTools.Local
             [typeof(ReEncryptRequest)] = Members("CiphertextBlob", "SourceEncryptionContext", "SourceKeyId", "DestinationKeyId",
                 "DestinationEncryptionContext", "SourceEncryptionAlgorithm", "DestinationEncryptionAlgorithm", "GrantTokens", "DryRun"),
             [typeof(GenerateRandomRequest)] = Members("NumberOfBytes"),
-            [typeof(CreateKeyRequest)] = Members("Description", "KeyUsage", "KeySpec", "CustomerMasterKeySpec", "Tags", "Policy", "BypassPolicyLockoutSafetyCheck"),
+            [typeof(CreateKeyRequest)] = Members("Description", "KeyUsage", "KeySpec", "CustomerMasterKeySpec", "Tags", "Policy", "BypassPolicyLockoutSafetyCheck", "Origin"),
             [typeof(DescribeKeyRequest)] = Members("KeyId", "GrantTokens"),
             [typeof(ListKeysRequest)] = Members("Limit", "Marker"),
             [typeof(CreateAliasRequest)] = Members("AliasName", "TargetKeyId"),
@@ -58,6 +58,9 @@ namespace KmsTools.Local
             [typeof(ListRetirableGrantsRequest)] = Members("Limit", "Marker", "RetiringPrincipal"),
             [typeof(RetireGrantRequest)] = Members("GrantToken", "KeyId", "GrantId", "DryRun"),
             [typeof(RevokeGrantRequest)] = Members("KeyId", "GrantId", "DryRun"),
+            [typeof(GetParametersForImportRequest)] = Members("KeyId", "WrappingAlgorithm", "WrappingKeySpec"),
+            [typeof(ImportKeyMaterialRequest)] = Members("KeyId", "ImportToken", "EncryptedKeyMaterial", "ValidTo", "ExpirationModel", "ImportType", "KeyMaterialId"),
+            [typeof(DeleteImportedKeyMaterialRequest)] = Members("KeyId", "KeyMaterialId"),
         };
 
         /// <summary>Throws a ValidationException naming the first member the engine would ignore (null members count as absent).</summary>

@@ -77,6 +77,14 @@ namespace KmsTools.Model
         [JsonIgnore] public string PublicKeyPem => Views.PublicKeyPem(PublicKey);
     }
 
+    public sealed partial class GetParametersForImportResponse
+    {
+        /// <summary>The wrapping public key as PEM, for openssl pkeyutl -encrypt -pubin -inkey.</summary>
+        [JsonIgnore] public string PublicKeyPem => Views.PublicKeyPem(PublicKey);
+        [JsonIgnore] public string PublicKeyBase64 => Views.Base64(PublicKey);
+        [JsonIgnore] public string ImportTokenBase64 => Views.Base64(ImportToken);
+    }
+
     public sealed partial class GenerateMacResponse
     {
         /// <summary>The MAC as base64: what Test-KmsMac -Mac and the aws CLI take.</summary>

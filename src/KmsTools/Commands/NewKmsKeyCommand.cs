@@ -35,6 +35,11 @@ namespace KmsTools.Commands
         [Parameter]
         public SwitchParameter BypassPolicyLockoutSafetyCheck { get; set; }
 
+        /// <summary>EXTERNAL for a key whose material you import (Get-KmsParametersForImport, Import-KmsKeyMaterial); AWS_KMS (the default) for material KMS makes.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(OriginCompleter))]
+        public string Origin { get; set; }
+
         protected override void ProcessRecord()
         {
             string what = $"{KeySpec ?? Model.KeySpec.SYMMETRIC_DEFAULT} key '{Description}'";
@@ -46,6 +51,7 @@ namespace KmsTools.Commands
                 KeyUsage = KeyUsage,
                 Tags = ToTags(Tag),
                 Policy = InputFiles.DocumentOrFile(this, Policy, "policy", "Policy"),
+                Origin = Origin,
                 BypassPolicyLockoutSafetyCheck = MyInvocation.BoundParameters.ContainsKey(nameof(BypassPolicyLockoutSafetyCheck)) ? BypassPolicyLockoutSafetyCheck.IsPresent : (bool?)null,
             }, r => KmsBackend.CreateKey(r, StopToken), r => r.KeyMetadata);
         }

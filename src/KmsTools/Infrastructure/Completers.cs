@@ -265,3 +265,32 @@ namespace KmsTools.Infrastructure
         }
     }
 }
+
+namespace KmsTools.Infrastructure
+{
+    /// <summary>The wrapping algorithms the local engine takes (AWS's others: RSAES_PKCS1_V1_5 is retired, SM2PKE is China's).</summary>
+    public sealed class WrappingAlgorithmCompleter : ClosedSetCompleter
+    {
+        protected override IEnumerable<string> Values => new[] { "RSAES_OAEP_SHA_256", "RSA_AES_KEY_WRAP_SHA_256", "RSAES_OAEP_SHA_1", "RSA_AES_KEY_WRAP_SHA_1", "SM2PKE" };
+    }
+
+    public sealed class WrappingKeySpecCompleter : ClosedSetCompleter
+    {
+        protected override IEnumerable<string> Values => Model.WrappingKeySpec.Values;
+    }
+
+    public sealed class ExpirationModelCompleter : ClosedSetCompleter
+    {
+        protected override IEnumerable<string> Values => Model.ExpirationModelType.Values;
+    }
+
+    public sealed class ImportTypeCompleter : ClosedSetCompleter
+    {
+        protected override IEnumerable<string> Values => Model.ImportType.Values;
+    }
+
+    public sealed class OriginCompleter : ClosedSetCompleter
+    {
+        protected override IEnumerable<string> Values => new[] { "AWS_KMS", "EXTERNAL" };
+    }
+}
