@@ -46,6 +46,7 @@ $operations = [ordered]@{
     'New-KmsGrant' = 'CreateGrant'; 'Get-KmsGrant' = 'ListGrants'; 'Get-KmsRetirableGrant' = 'ListRetirableGrants'
     'Revoke-KmsGrant' = 'RevokeGrant'; 'Disable-KmsGrant' = 'RetireGrant'
     'Get-KmsParametersForImport' = 'GetParametersForImport'; 'Import-KmsKeyMaterial' = 'ImportKeyMaterial'; 'Remove-KmsImportedKeyMaterial' = 'DeleteImportedKeyMaterial'
+    'New-KmsReplicateKey' = 'ReplicateKey'; 'Update-KmsPrimaryRegion' = 'UpdatePrimaryRegion'; 'Get-KmsKeyLastUsage' = 'GetKeyLastUsage'
 }
 $handWritten = $texts.NotKmsOperations
 $cmdletOf = @{}
@@ -59,7 +60,7 @@ $localRemarks = [ordered]@{
     '^\*\*Cross-account use\*\*: You must specify a principal in your' = 'The local engine has one account (`$env:KMSTOOLS_ACCOUNT_ID`, 111122223333 by default): the grants listed are those of its keys.'
     '^\*\*Cross-account use\*\*: No' = 'The local engine has one account (`$env:KMSTOOLS_ACCOUNT_ID`, 111122223333 by default).'
     'in a different Amazon Web Services account' = 'In the local engine every key belongs to its one account (`$env:KMSTOOLS_ACCOUNT_ID`, 111122223333 by default): a key ARN or alias ARN of another account is NotFoundException.'
-    '^\*\*Multi-Region primary keys\*\*' = 'The local engine has no multi-Region keys yet: it refuses a MultiRegion member (in -CliInputJson) by name, and a remote endpoint creates them.'
+    '^\*\*Multi-Region primary keys\*\*' = 'The local engine makes multi-Region keys in one store: New-KmsReplicateKey puts a replica in another region of the same store, with the same key id and key material.'
     '^\*\*Imported key material\*\*' = 'The local engine imports key material into keys of origin EXTERNAL (Get-KmsParametersForImport, Import-KmsKeyMaterial): symmetric, HMAC, RSA, ECC and ML-DSA keys.'
     '^\*\*Custom key store\*\*' = 'The local engine has no custom key stores: it refuses a CustomKeyStoreId member by name.'
     'CloudTrail' = 'The local engine keeps no CloudTrail log.'

@@ -37,6 +37,7 @@ BeforeAll {
         CreateGrant = 'New-KmsGrant'; ListGrants = 'Get-KmsGrant'; ListRetirableGrants = 'Get-KmsRetirableGrant'
         RevokeGrant = 'Revoke-KmsGrant'; RetireGrant = 'Disable-KmsGrant'
         GetParametersForImport = 'Get-KmsParametersForImport'; ImportKeyMaterial = 'Import-KmsKeyMaterial'; DeleteImportedKeyMaterial = 'Remove-KmsImportedKeyMaterial'
+        ReplicateKey = 'New-KmsReplicateKey'; UpdatePrimaryRegion = 'Update-KmsPrimaryRegion'; GetKeyLastUsage = 'Get-KmsKeyLastUsage'
     }
 
     function Get-FreePort {

@@ -254,6 +254,19 @@ Describe 'Importing key material (BYOK), by the openssl procedure AWS documents'
         Get-StoreSnapshot | Should -BeExactly $before
     }
 
+    It 'takes its keys from the pipeline: Get-KmsKey | Get-KmsParametersForImport, and | Remove-KmsImportedKeyMaterial' {
+        $keys = 1..2 | ForEach-Object { New-KmsKey -Origin EXTERNAL }
+        $parameters = $keys | Get-KmsKey | Get-KmsParametersForImport -WrappingAlgorithm RSAES_OAEP_SHA_256 -WrappingKeySpec RSA_2048
+        $parameters.KeyId | Should -Be $keys.Arn
+        $material = New-Material 32
+        foreach ($i in 0, 1) {
+            $wrapped = Protect-KeyMaterial $parameters[$i] $material RSAES_OAEP_SHA_256
+            Import-KmsKeyMaterial $keys[$i].KeyId $parameters[$i].ImportToken $wrapped -ExpirationModel KEY_MATERIAL_DOES_NOT_EXPIRE -Confirm:$false | Out-Null
+        }
+        $keys | Remove-KmsImportedKeyMaterial -Confirm:$false | Select-Object -ExpandProperty KeyId | Should -Be $keys.Arn
+        ($keys.KeyId | Get-KmsKey).KeyState | Should -Be @('PendingImport', 'PendingImport')
+    }
+
     It 'takes the ImportToken as base64 too, and the parameters by property name from a script''s object' {
         $key = New-KmsKey -Origin EXTERNAL
         $parameters = Get-KmsParametersForImport $key.KeyId RSA_AES_KEY_WRAP_SHA_256 RSA_2048

@@ -149,6 +149,15 @@ Describe 'Key policies' {
         Get-KmsKeyPolicy $keys[0].KeyId | Should -Match 'key-default-1'
     }
 
+    It 'takes its keys from the pipeline: Get-KmsKey | Get-KmsKeyPolicy, | Get-KmsKeyPolicyList, | Get-KmsGrant' {
+        $keys = 1..2 | ForEach-Object { New-KmsKey -Policy $RootOnly }
+        @($keys | Get-KmsKeyPolicy) | Should -Be @($RootOnly, $RootOnly)
+        @($keys.KeyId | Get-KmsKeyPolicyList) | Should -Be @('default', 'default')
+        $keys | ForEach-Object { New-KmsGrant $_.KeyId $App Decrypt } | Out-Null
+        @($keys | Get-KmsGrant).KeyId | Should -Be $keys.Arn
+        @($App, $Admin) | Get-KmsRetirableGrant | Should -BeNullOrEmpty
+    }
+
     It '-Output json prints what the aws CLI prints' {
         $key = New-KmsKey -Policy $RootOnly
         $printed = Get-KmsKeyPolicy $key.KeyId -Output json | ConvertFrom-Json

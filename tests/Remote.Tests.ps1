@@ -124,6 +124,15 @@ Describe 'The same cmdlets against moto' -Skip:(-not $HasMoto) {
         Get-KmsKeyPolicy $created.KeyId -EndpointUrl $Endpoint | Should -BeExactly $policy
     }
 
+    It 'creates and replicates multi-Region keys (CreateKey MultiRegion, ReplicateKey)' {
+        $key = New-KmsKey -MultiRegion -EndpointUrl $Endpoint
+        $key.KeyId | Should -Match '^mrk-'
+        $key.MultiRegion | Should -BeTrue
+        $replica = New-KmsReplicateKey $key.KeyId us-west-2 -Confirm:$false -EndpointUrl $Endpoint
+        $replica.KeyId | Should -BeExactly $key.KeyId
+        $replica.Arn | Should -Match ':us-west-2:'
+    }
+
     It 'maps NotFoundException to the same error id as the local engine' {
         $missing = [guid]::NewGuid().ToString()
         $remoteError = $null; $localError = $null

@@ -37,9 +37,10 @@ function Set-TestKeyState {
 }
 
 function Get-StoreSnapshot {
-    # Every file under the store with its content hash: "nothing written" means this does not change.
+    # Every file under the store with its content hash: "nothing written" means this does not change. Last-use
+    # records (<key-id>.usage) are left out: they are advisory, and a test's own successful calls rightly update them.
     if (-not (Test-Path $script:StoreHome)) { return '' }
-    (Get-ChildItem $script:StoreHome -Recurse -File | Sort-Object FullName | ForEach-Object {
+    (Get-ChildItem $script:StoreHome -Recurse -File | Where-Object Extension -ne '.usage' | Sort-Object FullName | ForEach-Object {
         "$($_.FullName) $((Get-FileHash $_.FullName).Hash)" }) -join "`n"
 }
 

@@ -67,5 +67,8 @@ namespace KmsTools
         GetParametersForImportResponse GetParametersForImport(GetParametersForImportRequest request, CancellationToken cancellationToken = default);
         ImportKeyMaterialResponse ImportKeyMaterial(ImportKeyMaterialRequest request, CancellationToken cancellationToken = default);
         DeleteImportedKeyMaterialResponse DeleteImportedKeyMaterial(DeleteImportedKeyMaterialRequest request, CancellationToken cancellationToken = default);
+        ReplicateKeyResponse ReplicateKey(ReplicateKeyRequest request, CancellationToken cancellationToken = default);
+        UpdatePrimaryRegionResponse UpdatePrimaryRegion(UpdatePrimaryRegionRequest request, CancellationToken cancellationToken = default);
+        GetKeyLastUsageResponse GetKeyLastUsage(GetKeyLastUsageRequest request, CancellationToken cancellationToken = default);
     }
 }

@@ -235,6 +235,15 @@ namespace KmsTools.Remote
         public DeleteImportedKeyMaterialResponse DeleteImportedKeyMaterial(DeleteImportedKeyMaterialRequest request, CancellationToken cancellationToken = default) =>
             Call<Sdk.DeleteImportedKeyMaterialRequest, Sdk.DeleteImportedKeyMaterialResponse, DeleteImportedKeyMaterialResponse>("DeleteImportedKeyMaterial", request, _client.DeleteImportedKeyMaterialAsync, cancellationToken);
 
+        public ReplicateKeyResponse ReplicateKey(ReplicateKeyRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.ReplicateKeyRequest, Sdk.ReplicateKeyResponse, ReplicateKeyResponse>("ReplicateKey", request, _client.ReplicateKeyAsync, cancellationToken);
+
+        public UpdatePrimaryRegionResponse UpdatePrimaryRegion(UpdatePrimaryRegionRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.UpdatePrimaryRegionRequest, Sdk.UpdatePrimaryRegionResponse, UpdatePrimaryRegionResponse>("UpdatePrimaryRegion", request, _client.UpdatePrimaryRegionAsync, cancellationToken);
+
+        public GetKeyLastUsageResponse GetKeyLastUsage(GetKeyLastUsageRequest request, CancellationToken cancellationToken = default) =>
+            Call<Sdk.GetKeyLastUsageRequest, Sdk.GetKeyLastUsageResponse, GetKeyLastUsageResponse>("GetKeyLastUsage", request, _client.GetKeyLastUsageAsync, cancellationToken);
+
         public void Dispose() => _client.Dispose();
 
         /// <summary>One call: our request mapped to the SDK's, sent, its response mapped back, its failure turned into a KmsException.</summary>

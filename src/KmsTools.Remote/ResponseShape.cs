@@ -44,6 +44,8 @@ namespace KmsTools.Remote
             ["ListGrants"] = new[] { "Grants" },
             ["ListRetirableGrants"] = new[] { "Grants" },
             ["GetParametersForImport"] = new[] { "KeyId", "ImportToken", "PublicKey", "ParametersValidTo" },
+            ["ReplicateKey"] = new[] { "ReplicaKeyMetadata" },
+            ["GetKeyLastUsage"] = new[] { "KeyId" },
         };
 
         /// <summary>The operations whose response shape is another operation's (the model shares it).</summary>

@@ -38,6 +38,10 @@ namespace KmsTools.Crypto
     public static class CiphertextFormat
     {
         public const byte Version = 1;
+
+        /// <summary>The same layout for a multi-Region key: bytes 3..18 are the 32 hex digits after its "mrk-".</summary>
+        public const byte MultiRegionVersion = 2;
+        private const string MultiRegionPrefix = "mrk-";
         public const int HeaderLength = 63;
         public const int TagLength = 16;
         public const int NonceLength = 12;
@@ -61,8 +65,9 @@ namespace KmsTools.Crypto
             var blob = new byte[HeaderLength + plaintext.Length + TagLength];
             blob[0] = 0x4B;
             blob[1] = 0x54;
-            blob[2] = Version;
-            Hex.Decode(keyId, blob, KeyIdOffset, 16);
+            bool multiRegion = keyId.StartsWith(MultiRegionPrefix, StringComparison.Ordinal);
+            blob[2] = multiRegion ? MultiRegionVersion : Version;
+            Hex.Decode(multiRegion ? keyId.Substring(MultiRegionPrefix.Length) : keyId, blob, KeyIdOffset, 16);
             Hex.Decode(keyMaterialId, blob, KeyMaterialIdOffset, 32);
             Buffer.BlockCopy(nonce, 0, blob, NonceOffset, NonceLength);
 
@@ -74,9 +79,10 @@ namespace KmsTools.Crypto
         /// <summary>Reads the header, or throws InvalidCiphertextException for anything that is not a version-1 blob.</summary>
         public static CiphertextHeader ReadHeader(byte[] blob)
         {
-            if (blob == null || blob.Length < Overhead || blob[0] != 0x4B || blob[1] != 0x54 || blob[2] != Version)
+            if (blob == null || blob.Length < Overhead || blob[0] != 0x4B || blob[1] != 0x54 || (blob[2] != Version && blob[2] != MultiRegionVersion))
                 throw InvalidCiphertext();
-            return new CiphertextHeader(Hex.FormatUuid(blob, KeyIdOffset), Hex.ToLower(blob, KeyMaterialIdOffset, 32));
+            string keyId = blob[2] == Version ? Hex.FormatUuid(blob, KeyIdOffset) : MultiRegionPrefix + Hex.ToLower(blob, KeyIdOffset, 16);
+            return new CiphertextHeader(keyId, Hex.ToLower(blob, KeyMaterialIdOffset, 32));
         }
 
         /// <summary>Opens a blob; any tampering, a wrong key or a different context gives InvalidCiphertextException.</summary>

@@ -15,6 +15,15 @@ namespace KmsTools.Local
         public string RotationType { get; set; }
     }
 
+    /// <summary>The last successful cryptographic use of a key (keys/&lt;key-id&gt;.usage), as GetKeyLastUsage reports it.</summary>
+    internal sealed class KeyUsageRecord
+    {
+        public string Operation { get; set; }
+        public DateTime Timestamp { get; set; }
+        public string KmsRequestId { get; set; }
+        public DateTime TrackingStartDate { get; set; }
+    }
+
     internal sealed class ImportParametersRecord
     {
         public string TokenId { get; set; }
@@ -46,6 +55,14 @@ namespace KmsTools.Local
         public string Policy { get; set; }
 
         public List<GrantRecord> Grants { get; set; } = new List<GrantRecord>();
+
+        /// <summary>When the engine began tracking this key's last use: its creation, for keys made since it does.</summary>
+        public DateTime? UsageTrackingStart { get; set; }
+
+        /// <summary>A multi-Region key: the region of its primary and those of its replicas, kept alike on every member.</summary>
+        public bool MultiRegion { get; set; }
+        public string PrimaryRegion { get; set; }
+        public List<string> ReplicaRegions { get; set; } = new List<string>();
 
         /// <summary>An imported key's material: when it expires (KEY_MATERIAL_EXPIRES), or null.</summary>
         public string ExpirationModel { get; set; }

@@ -103,6 +103,9 @@ namespace KmsTools.Local
 
         public byte[] ReadKeyMaterial(string keyId, string keyMaterialId) => KeyMaterialFile.Read(MaterialPath(keyId), keyMaterialId);
 
+        /// <summary>Every material entry of a key, oldest first (a multi-Region replica gets them all). The caller zeroes them.</summary>
+        public List<KeyValuePair<string, byte[]>> ReadAllKeyMaterial(string keyId) => KeyMaterialFile.ReadAll(MaterialPath(keyId));
+
         /// <summary>Writes material first and metadata last: a key exists once its metadata does, so a crash in between leaves no half key.</summary>
         public void CreateKey(KeyRecord record, IList<KeyValuePair<string, byte[]>> materials) => CreateKey(record, materials, durable: true);
 
@@ -175,6 +178,7 @@ namespace KmsTools.Local
             RemoveStaleTempFiles(keyId);
             TryDeleteFile(MetadataPath(keyId));
             TryDeleteFile(MaterialPath(keyId));
+            TryDeleteFile(UsagePath(keyId));
             RemoveStaleTempFiles(keyId, everyName: true);
         }
 
@@ -202,7 +206,7 @@ namespace KmsTools.Local
             // Creation writes under fresh names (no lock exists before the key does): a creator killed mid-write leaves
             // one, found when the key is deleted.
             if (!everyName || !Directory.Exists(KeysFolder)) return;
-            foreach (string pattern in new[] { keyId + ".key.*.tmp", keyId + ".json.*.tmp" })
+            foreach (string pattern in new[] { keyId + ".key.*.tmp", keyId + ".json.*.tmp", keyId + ".usage.*.tmp" })
                 foreach (string temp in Directory.EnumerateFiles(KeysFolder, pattern))
                     TryDeleteFile(temp);
         }
@@ -316,6 +320,23 @@ namespace KmsTools.Local
         private string MetadataPath(string keyId) => Path.Combine(KeysFolder, keyId + ".json");
 
         private string MaterialPath(string keyId) => Path.Combine(KeysFolder, keyId + ".key");
+
+        private string UsagePath(string keyId) => Path.Combine(KeysFolder, keyId + ".usage");
+
+        /// <summary>A key's last use as last written (GetKeyLastUsage), or null.</summary>
+        public KeyUsageRecord TryReadUsage(string keyId) => ReadJson<KeyUsageRecord>(UsagePath(keyId));
+
+        /// <summary>
+        /// Writes a key's last use, keeping whichever use is newer than what another process wrote meanwhile. Takes no
+        /// lock (a last-use record is advisory, and must never make a cryptographic call wait); the write is atomic.
+        /// </summary>
+        public void WriteUsage(string keyId, KeyUsageRecord usage)
+        {
+            KeyUsageRecord stored = TryReadUsage(keyId);
+            if (stored != null && stored.Timestamp >= usage.Timestamp) return;
+            if (stored != null && stored.TrackingStartDate < usage.TrackingStartDate) usage.TrackingStartDate = stored.TrackingStartDate;
+            AtomicFile.Replace(UsagePath(keyId), Serialize(usage), Unusable, mayCreate: true);
+        }
 
         private static void TryDeleteFile(string path)
         {

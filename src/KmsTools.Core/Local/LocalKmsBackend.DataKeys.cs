@@ -21,6 +21,7 @@ namespace KmsTools.Local
             Require(request);
             var (key, spec, pair, blob) = GeneratePair("GenerateDataKeyPairWithoutPlaintext", request.KeyId, request.KeyPairSpec,
                 request.EncryptionContext, request.GrantTokens, request.DryRun, cancellationToken);
+            NoteUse(key, "GenerateDataKeyPairWithoutPlaintext");
             using (pair)
             {
                 return new GenerateDataKeyPairWithoutPlaintextResponse
@@ -36,6 +37,7 @@ namespace KmsTools.Local
             Require(request);
             var (key, spec, pair, blob) = GeneratePair("GenerateDataKeyPair", request.KeyId, request.KeyPairSpec,
                 request.EncryptionContext, request.GrantTokens, request.DryRun, cancellationToken);
+            NoteUse(key, "GenerateDataKeyPair");
             using (pair)
             {
                 return new GenerateDataKeyPairResponse
@@ -54,6 +56,7 @@ namespace KmsTools.Local
             Require(request);
             var (key, dataKey, blob) = GenerateDataKeyCore("GenerateDataKey", request.KeyId, request.KeySpec, request.NumberOfBytes,
                 request.EncryptionContext, request.GrantTokens, request.DryRun);
+            NoteUse(key, "GenerateDataKey");
             return new GenerateDataKeyResponse
             {
                 KeyId = ArnOf(key.KeyId), KeyMaterialId = key.CurrentKeyMaterialId, CiphertextBlob = blob, Plaintext = dataKey,
@@ -67,6 +70,7 @@ namespace KmsTools.Local
             var (key, dataKey, blob) = GenerateDataKeyCore("GenerateDataKeyWithoutPlaintext", request.KeyId, request.KeySpec, request.NumberOfBytes,
                 request.EncryptionContext, request.GrantTokens, request.DryRun);
             SecureBytes.Clear(dataKey);
+            NoteUse(key, "GenerateDataKeyWithoutPlaintext");
             return new GenerateDataKeyWithoutPlaintextResponse
             {
                 KeyId = ArnOf(key.KeyId), KeyMaterialId = key.CurrentKeyMaterialId, CiphertextBlob = blob,
@@ -85,10 +89,12 @@ namespace KmsTools.Local
             KeyRecord key = EncryptingKey("Encrypt", request.KeyId, "KeyId", algorithm, "EncryptionAlgorithm", request.Plaintext.Length, request.EncryptionContext, "EncryptionContext");
             Authorize(key, "Encrypt", request.EncryptionContext);
             ThrowIfDryRun(request.DryRun);
+            byte[] sealedBlob = EncryptUnder(key, algorithm, request.Plaintext, request.EncryptionContext);
+            NoteUse(key, "Encrypt");
             return new EncryptResponse
             {
                 KeyId = ArnOf(key.KeyId),
-                CiphertextBlob = EncryptUnder(key, algorithm, request.Plaintext, request.EncryptionContext),
+                CiphertextBlob = sealedBlob,
                 EncryptionAlgorithm = algorithm,
                 EncryptionContext = Copy(request.EncryptionContext),
             };
@@ -106,10 +112,12 @@ namespace KmsTools.Local
                 request.EncryptionContext, "EncryptionContext");
             Authorize(key, "Decrypt", request.EncryptionContext);
             ThrowIfDryRun(request.DryRun);
+            byte[] plaintext = DecryptWith(key, header, algorithm, request.CiphertextBlob, request.EncryptionContext);
+            NoteUse(key, "Decrypt");
             return new DecryptResponse
             {
                 KeyId = ArnOf(key.KeyId),
-                Plaintext = DecryptWith(key, header, algorithm, request.CiphertextBlob, request.EncryptionContext),
+                Plaintext = plaintext,
                 EncryptionAlgorithm = algorithm,
                 KeyMaterialId = header?.KeyMaterialId,
             };
@@ -141,9 +149,12 @@ namespace KmsTools.Local
             try
             {
                 RequireFits(destination, destinationAlgorithm, plaintext.Length);
+                byte[] resealed = EncryptUnder(destination, destinationAlgorithm, plaintext, request.DestinationEncryptionContext);
+                NoteUse(source, "ReEncrypt");
+                NoteUse(destination, "ReEncrypt");
                 return new ReEncryptResponse
                 {
-                    CiphertextBlob = EncryptUnder(destination, destinationAlgorithm, plaintext, request.DestinationEncryptionContext),
+                    CiphertextBlob = resealed,
                     SourceKeyId = ArnOf(source.KeyId),
                     KeyId = ArnOf(destination.KeyId),
                     SourceEncryptionAlgorithm = sourceAlgorithm,

@@ -26,6 +26,7 @@ namespace KmsTools.Local
             // KMS says nothing about a peer key it cannot use: an empty ValidationException, as recorded.
             byte[] secret = KeyAgreement.DeriveEcdh(PrivateKeyOf(key), request.PublicKey)
                 ?? throw new KmsException(KmsErrorCodes.Validation, string.Empty, "PublicKey");
+            NoteUse(key, "DeriveSharedSecret");
             return new DeriveSharedSecretResponse
             {
                 KeyId = ArnOf(key.KeyId),

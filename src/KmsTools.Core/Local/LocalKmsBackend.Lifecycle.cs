@@ -57,15 +57,18 @@ namespace KmsTools.Local
                     return expired;
                 }
             }
-            if (key.KeyRotationEnabled && key.KeyState == KeyState.Enabled && key.NextRotationDate <= now)
+            // A multi-Region key rotates as a set, from its primary; a replica gets the new material from there.
+            if (key.KeyRotationEnabled && key.KeyState == KeyState.Enabled && key.NextRotationDate <= now && (!key.MultiRegion || IsPrimary(key)))
             {
                 try
                 {
-                    return Update(key.KeyId, fresh =>
+                    KeyRecord rotated = Update(key.KeyId, fresh =>
                     {
                         if (fresh.KeyRotationEnabled && fresh.NextRotationDate <= DateTime.UtcNow) Rotate(fresh, "AUTOMATIC");
                         return fresh;
                     });
+                    SyncReplicas(rotated);
+                    return rotated;
                 }
                 catch (KmsException e) when (e.ErrorCode == KmsErrorCodes.KMSInternal)
                 {
@@ -114,8 +117,10 @@ namespace KmsTools.Local
             return Update(ResolveFor("ScheduleKeyDeletion", request.KeyId).KeyId, key =>
             {
                 RequireNotPendingDeletion(key);
-                key.KeyState = KeyState.PendingDeletion;
-                key.DeletionDate = DateTime.UtcNow.AddDays(days);
+                // A primary key with replicas waits for them: its waiting period starts when the last replica is deleted.
+                bool waitsForReplicas = IsPrimary(key) && key.ReplicaRegions.Count > 0;
+                key.KeyState = waitsForReplicas ? KeyState.PendingReplicaDeletion : KeyState.PendingDeletion;
+                key.DeletionDate = waitsForReplicas ? (DateTime?)null : DateTime.UtcNow.AddDays(days);
                 key.PendingDeletionWindowInDays = days;
                 return new ScheduleKeyDeletionResponse
                 {
@@ -130,7 +135,7 @@ namespace KmsTools.Local
             ValidateKeyId("KeyId", request.KeyId);
             return Update(ResolveFor("CancelKeyDeletion", request.KeyId).KeyId, key =>
             {
-                if (key.KeyState != KeyState.PendingDeletion)
+                if (key.KeyState != KeyState.PendingDeletion && key.KeyState != KeyState.PendingReplicaDeletion)
                     throw new KmsException(KmsErrorCodes.KMSInvalidState, $"{ArnOf(key.KeyId)} is not pending deletion.", "KeyId");
                 // KMS returns a key whose deletion is cancelled to Disabled, never straight to Enabled.
                 key.KeyState = KeyState.Disabled;
@@ -189,6 +194,7 @@ namespace KmsTools.Local
                 key.RotationPeriodInDays = period;
                 key.NextRotationDate = DateTime.UtcNow.AddDays(period);
             });
+            SyncReplicas(request.KeyId);
             return new EnableKeyRotationResponse();
         }
 
@@ -202,6 +208,7 @@ namespace KmsTools.Local
                 key.KeyRotationEnabled = false;
                 key.NextRotationDate = null;
             });
+            SyncReplicas(request.KeyId);
             return new DisableKeyRotationResponse();
         }
 
@@ -226,9 +233,10 @@ namespace KmsTools.Local
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
-            return Update(ResolveFor("RotateKeyOnDemand", request.KeyId).KeyId, key =>
+            RotateKeyOnDemandResponse rotated = Update(ResolveFor("RotateKeyOnDemand", request.KeyId).KeyId, key =>
             {
                 RequireUsable(key); // the recorded order: key state before key spec
+                RequirePrimaryFor(key, "rotation");
                 if (key.Origin == OriginType.EXTERNAL)
                     throw new KmsException(KmsErrorCodes.UnsupportedOperation,
                         $"The local engine does not rotate imported key material on demand ({ArnOf(key.KeyId)}): import new material into a new key.", "KeyId");
@@ -240,6 +248,8 @@ namespace KmsTools.Local
                 Rotate(key, "ON_DEMAND");
                 return new RotateKeyOnDemandResponse { KeyId = ArnOf(key.KeyId) };
             });
+            SyncReplicas(request.KeyId);
+            return rotated;
         }
 
         public ListKeyRotationsResponse ListKeyRotations(ListKeyRotationsRequest request, CancellationToken cancellationToken = default)
@@ -381,12 +391,14 @@ namespace KmsTools.Local
 
         private void PurgeKey(string keyId)
         {
+            KeyRecord deleted;
             using (_store.LockKey(keyId))
             {
-                KeyRecord key = _store.TryReadKey(keyId);
-                if (key == null || key.KeyState != KeyState.PendingDeletion || !(key.DeletionDate <= DateTime.UtcNow)) return;
+                deleted = _store.TryReadKey(keyId);
+                if (deleted == null || deleted.KeyState != KeyState.PendingDeletion || !(deleted.DeletionDate <= DateTime.UtcNow)) return;
                 _store.DeleteKey(keyId);
             }
+            if (deleted.MultiRegion) LeaveRegionSet(deleted);
             foreach (AliasRecord alias in _store.ListAliases().Where(a => a.TargetKeyId == keyId).ToList())
                 using (_store.LockAlias(alias.AliasName))
                     _store.DeleteAlias(alias.AliasName);
@@ -394,12 +406,13 @@ namespace KmsTools.Local
 
         private void RequireNotPendingDeletion(KeyRecord key, string member = "KeyId")
         {
-            if (key.KeyState == KeyState.PendingDeletion)
+            if (key.KeyState == KeyState.PendingDeletion || key.KeyState == KeyState.PendingReplicaDeletion)
                 throw new KmsException(KmsErrorCodes.KMSInvalidState, $"{ArnOf(key.KeyId)} is pending deletion.", member);
         }
 
         private void RequireRotatable(KeyRecord key)
         {
+            RequirePrimaryFor(key, "rotation");
             if (key.Origin == OriginType.EXTERNAL)
                 throw new KmsException(KmsErrorCodes.UnsupportedOperation,
                     $"{ArnOf(key.KeyId)} has imported key material, which KMS does not rotate automatically; rotate it by importing new material into a new key.", "KeyId");

@@ -13,10 +13,12 @@ namespace KmsTools.Local
             Require(request);
             var (key, algorithm) = MacKey("GenerateMac", request.KeyId, request.Message, request.MacAlgorithm, request.GrantTokens);
             ThrowIfDryRun(request.DryRun);
+            byte[] mac = Hmac.Compute(algorithm, SoleMaterial(key), request.Message);
+            NoteUse(key, "GenerateMac");
             return new GenerateMacResponse
             {
                 KeyId = ArnOf(key.KeyId),
-                Mac = Hmac.Compute(algorithm, SoleMaterial(key), request.Message),
+                Mac = mac,
                 MacAlgorithm = algorithm,
             };
         }
@@ -30,6 +32,7 @@ namespace KmsTools.Local
             // KMS answers a MAC that does not match with an error, never MacValid = false: a script cannot miss it.
             if (!Hmac.Matches(algorithm, SoleMaterial(key), request.Message, request.Mac))
                 throw new KmsException(KmsErrorCodes.KMSInvalidMac, string.Empty, "Mac");
+            NoteUse(key, "VerifyMac");
             return new VerifyMacResponse { KeyId = ArnOf(key.KeyId), MacValid = true, MacAlgorithm = algorithm };
         }
 

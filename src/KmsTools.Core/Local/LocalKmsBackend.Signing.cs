@@ -16,10 +16,12 @@ namespace KmsTools.Local
             Require(request);
             var (key, algorithm, isDigest) = SigningKey("Sign", request.KeyId, request.Message, request.MessageType, request.SigningAlgorithm, request.GrantTokens);
             ThrowIfDryRun(request.DryRun);
+            byte[] signature = Signatures.Sign(algorithm, PrivateKeyOf(key), request.Message, isDigest);
+            NoteUse(key, "Sign");
             return new SignResponse
             {
                 KeyId = ArnOf(key.KeyId),
-                Signature = Signatures.Sign(algorithm, PrivateKeyOf(key), request.Message, isDigest),
+                Signature = signature,
                 SigningAlgorithm = algorithm,
             };
         }
@@ -33,6 +35,7 @@ namespace KmsTools.Local
             // As in KMS: a signature that does not verify is an error, never SignatureValid = false.
             if (!Signatures.Verify(algorithm, PublicKeyOf(key), request.Message, isDigest, request.Signature))
                 throw new KmsException(KmsErrorCodes.KMSInvalidSignature, string.Empty, "Signature");
+            NoteUse(key, "Verify");
             return new VerifyResponse { KeyId = ArnOf(key.KeyId), SignatureValid = true, SigningAlgorithm = algorithm };
         }
 

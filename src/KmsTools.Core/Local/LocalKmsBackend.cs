@@ -72,14 +72,17 @@ namespace KmsTools.Local
             bool external = origin == OriginType.EXTERNAL;
             KeyPolicy policy = request.Policy == null ? null : KeyPolicy.Validate("Policy", request.Policy);
 
-            string keyId = Guid.NewGuid().ToString("D");
+            bool multiRegion = request.MultiRegion == true;
+            // A multi-Region key's id is the same in every region of its set: mrk- and 32 hex digits.
+            string keyId = multiRegion ? "mrk-" + Hex.ToLower(RandomBytes(16)) : Guid.NewGuid().ToString("D");
             // The lockout check needs the key's ARN, so it runs once the id is drawn; still before any key material exists.
             if (policy != null) RequireLockoutSafe(policy, ArnOf(keyId), request.BypassPolicyLockoutSafetyCheck);
             string materialId = NewKeyMaterialId();
+            DateTime now = DateTime.UtcNow;
             var record = new KeyRecord
             {
                 KeyId = keyId,
-                CreationDate = DateTime.UtcNow,
+                CreationDate = now,
                 Description = request.Description ?? string.Empty,
                 KeySpec = spec,
                 KeyUsage = usage,
@@ -87,6 +90,9 @@ namespace KmsTools.Local
                 Policy = request.Policy,
                 Origin = origin,
                 KeyState = external ? KeyState.PendingImport : KeyState.Enabled,
+                MultiRegion = multiRegion,
+                PrimaryRegion = multiRegion ? Region : null,
+                UsageTrackingStart = now,
             };
             if (external)
             {
@@ -382,6 +388,7 @@ namespace KmsTools.Local
         /// <summary>Zeroes the key material this backend read, and drops the keys parsed from it.</summary>
         public void Dispose()
         {
+            FlushUsage();
             _parsedKeys.Clear();
             foreach (string id in _materials.Keys)
                 if (_materials.TryRemove(id, out byte[] material))
@@ -445,7 +452,8 @@ namespace KmsTools.Local
                 SigningAlgorithms = KeyAlgorithms.SigningAlgorithms(key.KeySpec, key.KeyUsage),
                 MacAlgorithms = KeyAlgorithms.MacAlgorithms(key.KeySpec),
                 KeyAgreementAlgorithms = key.KeyUsage == KeyUsageType.KEY_AGREEMENT ? new List<string> { "ECDH" } : null,
-                MultiRegion = false,
+                MultiRegion = key.MultiRegion,
+                MultiRegionConfiguration = MultiRegionConfigurationOf(key),
                 CurrentKeyMaterialId = key.CurrentKeyMaterialId,
                 ExpirationModel = key.ExpirationModel,
                 ValidTo = key.ValidTo,

@@ -24,7 +24,7 @@ namespace KmsTools.Local
             [typeof(ReEncryptRequest)] = Members("CiphertextBlob", "SourceEncryptionContext", "SourceKeyId", "DestinationKeyId",
                 "DestinationEncryptionContext", "SourceEncryptionAlgorithm", "DestinationEncryptionAlgorithm", "GrantTokens", "DryRun"),
             [typeof(GenerateRandomRequest)] = Members("NumberOfBytes"),
-            [typeof(CreateKeyRequest)] = Members("Description", "KeyUsage", "KeySpec", "CustomerMasterKeySpec", "Tags", "Policy", "BypassPolicyLockoutSafetyCheck", "Origin"),
+            [typeof(CreateKeyRequest)] = Members("Description", "KeyUsage", "KeySpec", "CustomerMasterKeySpec", "Tags", "Policy", "BypassPolicyLockoutSafetyCheck", "Origin", "MultiRegion"),
             [typeof(DescribeKeyRequest)] = Members("KeyId", "GrantTokens"),
             [typeof(ListKeysRequest)] = Members("Limit", "Marker"),
             [typeof(CreateAliasRequest)] = Members("AliasName", "TargetKeyId"),
@@ -61,6 +61,9 @@ namespace KmsTools.Local
             [typeof(GetParametersForImportRequest)] = Members("KeyId", "WrappingAlgorithm", "WrappingKeySpec"),
             [typeof(ImportKeyMaterialRequest)] = Members("KeyId", "ImportToken", "EncryptedKeyMaterial", "ValidTo", "ExpirationModel", "ImportType", "KeyMaterialId"),
             [typeof(DeleteImportedKeyMaterialRequest)] = Members("KeyId", "KeyMaterialId"),
+            [typeof(ReplicateKeyRequest)] = Members("KeyId", "ReplicaRegion", "Policy", "BypassPolicyLockoutSafetyCheck", "Description", "Tags"),
+            [typeof(UpdatePrimaryRegionRequest)] = Members("KeyId", "PrimaryRegion"),
+            [typeof(GetKeyLastUsageRequest)] = Members("KeyId"),
         };
 
         /// <summary>Throws a ValidationException naming the first member the engine would ignore (null members count as absent).</summary>

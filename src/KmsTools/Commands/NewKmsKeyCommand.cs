@@ -40,6 +40,10 @@ namespace KmsTools.Commands
         [ArgumentCompleter(typeof(OriginCompleter))]
         public string Origin { get; set; }
 
+        /// <summary>A multi-Region primary key (key id mrk-...), which New-KmsReplicateKey replicates into other regions.</summary>
+        [Parameter]
+        public SwitchParameter MultiRegion { get; set; }
+
         protected override void ProcessRecord()
         {
             string what = $"{KeySpec ?? Model.KeySpec.SYMMETRIC_DEFAULT} key '{Description}'";
@@ -52,7 +56,8 @@ namespace KmsTools.Commands
                 Tags = ToTags(Tag),
                 Policy = InputFiles.DocumentOrFile(this, Policy, "policy", "Policy"),
                 Origin = Origin,
-                BypassPolicyLockoutSafetyCheck = MyInvocation.BoundParameters.ContainsKey(nameof(BypassPolicyLockoutSafetyCheck)) ? BypassPolicyLockoutSafetyCheck.IsPresent : (bool?)null,
+                MultiRegion = ToSwitch(MultiRegion, MyInvocation.BoundParameters, nameof(MultiRegion)),
+                BypassPolicyLockoutSafetyCheck = ToSwitch(BypassPolicyLockoutSafetyCheck, MyInvocation.BoundParameters, nameof(BypassPolicyLockoutSafetyCheck)),
             }, r => KmsBackend.CreateKey(r, StopToken), r => r.KeyMetadata);
         }
     }

@@ -2,6 +2,8 @@ using System.Management.Automation;
 using KmsTools.Infrastructure;
 using KmsTools.Model;
 
+using static KmsTools.Infrastructure.ParameterValues;
+
 namespace KmsTools.Commands
 {
     /// <summary>PutKeyPolicy: replaces the key policy of a key with a JSON document (text, or file://path as the aws CLI takes it).</summary>
@@ -34,7 +36,7 @@ namespace KmsTools.Commands
                 KeyId = KeyId,
                 Policy = InputFiles.DocumentOrFile(this, Policy, "policy", "Policy"),
                 PolicyName = PolicyName,
-                BypassPolicyLockoutSafetyCheck = MyInvocation.BoundParameters.ContainsKey(nameof(BypassPolicyLockoutSafetyCheck)) ? BypassPolicyLockoutSafetyCheck.IsPresent : (bool?)null,
+                BypassPolicyLockoutSafetyCheck = ToSwitch(BypassPolicyLockoutSafetyCheck, MyInvocation.BoundParameters, nameof(BypassPolicyLockoutSafetyCheck)),
             }, r =>
             {
                 r.PolicyName = r.PolicyName ?? "default"; // as Get-KmsKeyPolicy says it, for endpoints of the older API

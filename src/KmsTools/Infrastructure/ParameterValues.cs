@@ -46,8 +46,11 @@ namespace KmsTools.Infrastructure
 
         public static List<string> ToList(string[] values) => values == null ? null : new List<string>(values);
 
-        public static bool? ToDryRun(SwitchParameter dryRun, IDictionary<string, object> bound) =>
-            bound.ContainsKey("DryRun") ? dryRun.IsPresent : (bool?)null;
+        public static bool? ToDryRun(SwitchParameter dryRun, IDictionary<string, object> bound) => ToSwitch(dryRun, bound, "DryRun");
+
+        /// <summary>A switch as a request's nullable boolean: sent only when given (-X true, -X:$false false), as the CLI sends --x/--no-x.</summary>
+        public static bool? ToSwitch(SwitchParameter value, IDictionary<string, object> bound, string name) =>
+            bound.ContainsKey(name) ? value.IsPresent : (bool?)null;
 
         internal static object Unwrap(object value) => value is PSObject wrapped && !(wrapped.BaseObject is PSCustomObject) ? wrapped.BaseObject : value;
     }
