@@ -144,6 +144,19 @@ Describe 'Importing key material (BYOK), by the openssl procedure AWS documents'
         ($signed | Test-KmsSignature -MessageString 'ec').SignatureValid | Should -BeTrue
     }
 
+    It 'an SM2 private key (openssl genpkey -algorithm SM2) imports in a China Region and signs there' {
+        $private = Join-Path $Work 'sm2.pem'; $der = Join-Path $Work 'sm2.p8.der'
+        Invoke-OpenSsl genpkey -algorithm SM2 -out $private
+        Invoke-OpenSsl pkcs8 -topk8 -inform PEM -outform DER -in $private -out $der -nocrypt
+        $key = New-KmsKey -Origin EXTERNAL -KeySpec SM2 -KeyUsage SIGN_VERIFY -Region cn-north-1
+        $parameters = Get-KmsParametersForImport $key.KeyId RSA_AES_KEY_WRAP_SHA_256 RSA_2048 -Region cn-north-1
+        $parameters.KeyId | Should -BeLike 'arn:aws-cn:kms:cn-north-1:*'
+        $wrapped = Protect-KeyMaterial $parameters $der RSA_AES_KEY_WRAP_SHA_256
+        Import-KmsKeyMaterial $key.KeyId $parameters.ImportToken $wrapped -ExpirationModel KEY_MATERIAL_DOES_NOT_EXPIRE -Region cn-north-1 -Confirm:$false | Out-Null
+        $signed = Invoke-KmsSigning $key.KeyId -MessageString 'sm2' -SigningAlgorithm SM2DSA -Region cn-north-1
+        ($signed | Test-KmsSignature -MessageString 'sm2' -Region cn-north-1).SignatureValid | Should -BeTrue
+    }
+
     It 'the same material imports again (to change its expiry); other material is IncorrectKeyMaterialException' {
         $key = New-KmsKey -Origin EXTERNAL
         $material = New-Material 32

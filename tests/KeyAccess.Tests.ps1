@@ -481,6 +481,30 @@ Describe 'Who is calling, through Start-KmsServer: access keys mapped to princip
         $opened.Output.Plaintext | Should -BeExactly 'YUdrPQ=='
     }
 
+    It 'deny, grant-allowed, grant-constraint-refused and retired-grant-refused, for a client of the server' -Skip:(-not (Get-Command aws -ErrorAction SilentlyContinue)) {
+        $key = New-KmsKey -BypassPolicyLockoutSafetyCheck -Policy (New-PolicyText @(
+            @{ Sid = 'Admin'; Effect = 'Allow'; Principal = @{ AWS = $Admin }; Action = 'kms:*'; Resource = '*' }
+            @{ Sid = 'NoAppDecrypt'; Effect = 'Deny'; Principal = @{ AWS = $App }; Action = 'kms:Decrypt'; Resource = '*' }
+        ))
+        $created = Invoke-AwsKmsAs AKIAADMIN admin-secret 'create-grant', '--key-id', $key.KeyId, '--grantee-principal', $App, '--operations', 'Encrypt', 'Decrypt', '--constraints', 'EncryptionContextSubset={app=billing}'
+        $created.ExitCode | Should -Be 0 -Because $created.Error
+        # grant-allowed: the grant lets App encrypt, for its context
+        $sealed = Invoke-AwsKmsAs AKIAAPP app-secret 'encrypt', '--key-id', $key.KeyId, '--plaintext', 'aGk=', '--encryption-context', 'app=billing'
+        $sealed.ExitCode | Should -Be 0 -Because $sealed.Error
+        # grant-constraint-refused: another context
+        $other = Invoke-AwsKmsAs AKIAAPP app-secret 'encrypt', '--key-id', $key.KeyId, '--plaintext', 'aGk=', '--encryption-context', 'app=other'
+        $other.Error | Should -Match ([regex]::Escape("(AccessDeniedException) when calling the Encrypt operation: User: $App is not authorized to perform: kms:Encrypt on resource: $($key.Arn) because no resource-based policy allows the kms:Encrypt action"))
+        # deny: the policy's explicit deny wins over the grant
+        $blob = Join-Path $StoreHome 'denied.blob'
+        [IO.File]::WriteAllBytes($blob, [Convert]::FromBase64String($sealed.Output.CiphertextBlob))
+        $denied = Invoke-AwsKmsAs AKIAAPP app-secret 'decrypt', '--ciphertext-blob', "fileb://$blob", '--encryption-context', 'app=billing'
+        $denied.Error | Should -Match ([regex]::Escape("User: $App is not authorized to perform: kms:Decrypt on resource: $($key.Arn) with an explicit deny in a resource-based policy"))
+        # retired-grant-refused
+        (Invoke-AwsKmsAs AKIAADMIN admin-secret 'retire-grant', '--grant-token', $created.Output.GrantToken).ExitCode | Should -Be 0
+        $retired = Invoke-AwsKmsAs AKIAAPP app-secret 'encrypt', '--key-id', $key.KeyId, '--plaintext', 'aGk=', '--encryption-context', 'app=billing'
+        $retired.Error | Should -Match 'AccessDeniedException'
+    }
+
     It 'refuses a principal that is not a principal ARN, and starts nothing' {
         $failure = Get-Failure { Start-KmsServer -Principal @{ AKIAX = 'bob' } -ErrorAction Stop }
         $failure.Exception.Message | Should -BeLike "The principal 'bob' of access key id 'AKIAX' is not an IAM principal ARN*"
