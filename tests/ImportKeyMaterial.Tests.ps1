@@ -157,6 +157,24 @@ Describe 'Importing key material (BYOK), by the openssl procedure AWS documents'
         ($signed | Test-KmsSignature -MessageString 'sm2' -Region cn-north-1).SignatureValid | Should -BeTrue
     }
 
+    It 'an ML-DSA private key (PKCS#8 from BouncyCastle, as openssl 3.0 has no ML-DSA) imports and signs' {
+        # The NuGet cache holds the BouncyCastle the build restored; loaded here, beside the module's own isolated copy.
+        $packages = ((& dotnet nuget locals global-packages --list | Select-Object -First 1) -replace '^global-packages:\s*', '').Trim()
+        $bc = [Reflection.Assembly]::LoadFrom((Join-Path $packages 'bouncycastle.cryptography/2.7.0/lib/net6.0/BouncyCastle.Cryptography.dll'))
+        $generator = $bc.GetType('Org.BouncyCastle.Crypto.Generators.MLDsaKeyPairGenerator')::new()
+        $generator.Init($bc.GetType('Org.BouncyCastle.Crypto.Parameters.MLDsaKeyGenerationParameters')::new(
+            $bc.GetType('Org.BouncyCastle.Security.SecureRandom')::new(), $bc.GetType('Org.BouncyCastle.Crypto.Parameters.MLDsaParameters')::ml_dsa_44))
+        $pair = $generator.GenerateKeyPair()
+        $der = Join-Path $Work 'mldsa.p8.der'
+        [IO.File]::WriteAllBytes($der, $bc.GetType('Org.BouncyCastle.Pkcs.PrivateKeyInfoFactory')::CreatePrivateKeyInfo($pair.Private).GetEncoded())
+        $spki = $bc.GetType('Org.BouncyCastle.X509.SubjectPublicKeyInfoFactory')::CreateSubjectPublicKeyInfo($pair.Public).GetEncoded()
+        $key = New-KmsKey -Origin EXTERNAL -KeySpec ML_DSA_44 -KeyUsage SIGN_VERIFY
+        Import-Material $key $der RSA_AES_KEY_WRAP_SHA_256 RSA_3072 | Out-Null
+        [Convert]::ToBase64String((Get-KmsPublicKey $key.KeyId).PublicKey) | Should -BeExactly ([Convert]::ToBase64String($spki))
+        $signed = Invoke-KmsSigning $key.KeyId -MessageString 'post-quantum' -SigningAlgorithm ML_DSA_SHAKE_256
+        ($signed | Test-KmsSignature -MessageString 'post-quantum').SignatureValid | Should -BeTrue
+    }
+
     It 'the same material imports again (to change its expiry); other material is IncorrectKeyMaterialException' {
         $key = New-KmsKey -Origin EXTERNAL
         $material = New-Material 32
