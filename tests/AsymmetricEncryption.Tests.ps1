@@ -97,3 +97,34 @@ Describe 'RSA encryption keys' {
         if ($Case -notmatch 'SIGN_VERIFY') { Get-StoreSnapshot | Should -BeExactly $before }
     }
 }
+
+Describe 'SM2 encryption keys (China Regions)' {
+    BeforeAll {
+        $script:Sm2 = New-KmsKey -KeySpec SM2 -KeyUsage ENCRYPT_DECRYPT -Region cn-north-1 -Description 'sm2pke'
+    }
+
+    It 'lists SM2PKE, and encrypts and decrypts with it, ReEncrypt included' {
+        $Sm2.EncryptionAlgorithms | Should -Be @('SM2PKE')
+        $sealed = Invoke-KmsEncrypt $Sm2.KeyId -PlaintextString 'sm2 round trip' -EncryptionAlgorithm SM2PKE -Region cn-north-1
+        $sealed.EncryptionAlgorithm | Should -BeExactly 'SM2PKE'
+        Invoke-KmsDecrypt -CiphertextBlob $sealed.CiphertextBlob -KeyId $Sm2.KeyId -EncryptionAlgorithm SM2PKE -Region cn-north-1 -AsString | Should -BeExactly 'sm2 round trip'
+        $symmetric = New-KmsKey -Region cn-north-1
+        $moved = Invoke-KmsReEncrypt -CiphertextBlob $sealed.CiphertextBlob -SourceKeyId $Sm2.KeyId -SourceEncryptionAlgorithm SM2PKE -DestinationKeyId $symmetric.KeyId -Region cn-north-1
+        Invoke-KmsDecrypt -CiphertextBlob $moved.CiphertextBlob -Region cn-north-1 -AsString | Should -BeExactly 'sm2 round trip'
+    }
+
+    It 'decrypts what openssl encrypted with the public key (GM/T 0009 DER)' {
+        if (-not $OpenSsl) { Set-ItResult -Skipped -Because 'openssl is not on PATH (Debian: apt-get install openssl)'; return }
+        $public = Join-Path $Work 'sm2.pub.pem'
+        (Get-KmsPublicKey $Sm2.KeyId -Region cn-north-1).PublicKeyPem | Set-Content -Path $public -NoNewline
+        $plain = Join-Path $Work 'sm2.txt'; $sealed = Join-Path $Work 'sm2.bin'
+        [IO.File]::WriteAllText($plain, 'made outside KMS with SM2')
+        & $OpenSsl pkeyutl -encrypt -pubin -inkey $public -in $plain -out $sealed 2>&1 | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        Invoke-KmsDecrypt -CiphertextBlob (Get-Item $sealed) -KeyId $Sm2.KeyId -EncryptionAlgorithm SM2PKE -Region cn-north-1 -AsString | Should -BeExactly 'made outside KMS with SM2'
+    }
+
+    It 'outside China Regions there is no SM2 key to use: UnsupportedOperationException' {
+        { New-KmsKey -KeySpec SM2 -KeyUsage ENCRYPT_DECRYPT -ErrorAction Stop } | Should -Throw -ErrorId 'UnsupportedOperationException,KmsTools.Commands.NewKmsKeyCommand'
+    }
+}

@@ -175,6 +175,34 @@ Describe 'Importing key material (BYOK), by the openssl procedure AWS documents'
         ($signed | Test-KmsSignature -MessageString 'post-quantum').SignatureValid | Should -BeTrue
     }
 
+    It 'SM2PKE with an imported SM2 key: openssl encrypts for KMS, and decrypts what KMS encrypted (issue 12)' {
+        $private = Join-Path $Work 'sm2-enc.pem'; $der = Join-Path $Work 'sm2-enc.p8.der'; $public = Join-Path $Work 'sm2-enc.pub.pem'
+        Invoke-OpenSsl genpkey -algorithm SM2 -out $private
+        Invoke-OpenSsl pkcs8 -topk8 -inform PEM -outform DER -in $private -out $der -nocrypt
+        Invoke-OpenSsl pkey -in $private -pubout -out $public
+        $key = New-KmsKey -Origin EXTERNAL -KeySpec SM2 -KeyUsage ENCRYPT_DECRYPT -Region cn-north-1
+        $key.EncryptionAlgorithms | Should -Be @('SM2PKE')
+        $parameters = Get-KmsParametersForImport $key.KeyId RSAES_OAEP_SHA_256 RSA_2048 -Region cn-north-1
+        $wrapped = Protect-KeyMaterial $parameters $der RSAES_OAEP_SHA_256
+        Import-KmsKeyMaterial $key.KeyId $parameters.ImportToken $wrapped -ExpirationModel KEY_MATERIAL_DOES_NOT_EXPIRE -Region cn-north-1 -Confirm:$false | Out-Null
+        # openssl -> KMS
+        $message = Join-Path $Work 'sm2.msg'; [IO.File]::WriteAllText($message, 'sealed by openssl')
+        $sealed = Join-Path $Work 'sm2.ct'
+        Invoke-OpenSsl pkeyutl -encrypt -pubin -inkey $public -in $message -out $sealed
+        Invoke-KmsDecrypt -CiphertextBlob (Get-Item $sealed) -KeyId $key.KeyId -EncryptionAlgorithm SM2PKE -Region cn-north-1 -AsString | Should -BeExactly 'sealed by openssl'
+        # KMS -> openssl
+        $fromKms = Invoke-KmsEncrypt $key.KeyId -PlaintextString 'sealed by KMS' -EncryptionAlgorithm SM2PKE -Region cn-north-1
+        $blob = Join-Path $Work 'sm2-kms.ct'; [IO.File]::WriteAllBytes($blob, $fromKms.CiphertextBlob)
+        $opened = Join-Path $Work 'sm2-kms.txt'
+        Invoke-OpenSsl pkeyutl -decrypt -inkey $private -in $blob -out $opened
+        [IO.File]::ReadAllText($opened) | Should -BeExactly 'sealed by KMS'
+        # AWS's limit, and a ciphertext that is not one
+        $failure = Get-Failure { Invoke-KmsEncrypt $key.KeyId -Plaintext ([byte[]]::new(1025)) -EncryptionAlgorithm SM2PKE -Region cn-north-1 -ErrorAction Stop }
+        $failure.Exception.Message | Should -BeExactly 'Algorithm SM2PKE and key spec SM2 cannot encrypt data larger than 1024 bytes.'
+        (Get-Failure { Invoke-KmsDecrypt -CiphertextBlob ([byte[]](1..64)) -KeyId $key.KeyId -EncryptionAlgorithm SM2PKE -Region cn-north-1 -ErrorAction Stop }).FullyQualifiedErrorId |
+            Should -BeExactly 'InvalidCiphertextException,KmsTools.Commands.InvokeKmsDecryptCommand'
+    }
+
     It 'the same material imports again (to change its expiry); other material is IncorrectKeyMaterialException' {
         $key = New-KmsKey -Origin EXTERNAL
         $material = New-Material 32

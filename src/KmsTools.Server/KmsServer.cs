@@ -298,8 +298,14 @@ namespace KmsTools.Server
             public long Id { get; }
             public TcpClient Client { get; }
 
+            /// <summary>
+            /// Ends the connection gracefully: FIN after what was written, then close. A bare close of a socket with a read
+            /// pending (a keep-alive connection waiting for its next request) reset it on Mono, and the reset made the
+            /// client drop an answer it had not read yet, the last one a stopping server sent.
+            /// </summary>
             public void Close()
             {
+                try { Client.Client.Shutdown(SocketShutdown.Send); } catch (SocketException) { } catch (ObjectDisposedException) { } catch (InvalidOperationException) { }
                 try { Client.Close(); } catch (SocketException) { } catch (ObjectDisposedException) { }
             }
         }

@@ -287,8 +287,6 @@ namespace KmsTools.Local
             List<string> supported = KeyAlgorithms.EncryptionAlgorithms(key.KeySpec, key.KeyUsage);
             if (supported == null || !supported.Contains(algorithm))
                 throw new KmsException(KmsErrorCodes.InvalidKeyUsage, $"Algorithm {algorithm} is incompatible with key spec {key.KeySpec}.", member);
-            if (algorithm == EncryptionAlgorithmSpec.SM2PKE)
-                throw new KmsException(KmsErrorCodes.UnsupportedOperation, "The local engine does not encrypt with SM2PKE yet; send the request to AWS KMS (-Backend Remote).", member);
         }
 
         private static void RequireNoContextWithAsymmetric(KeyRecord key, Dictionary<string, string> context, string member)

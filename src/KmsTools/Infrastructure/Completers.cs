@@ -268,10 +268,10 @@ namespace KmsTools.Infrastructure
 
 namespace KmsTools.Infrastructure
 {
-    /// <summary>The wrapping algorithms the local engine takes (AWS's others: RSAES_PKCS1_V1_5 is retired, SM2PKE is China's).</summary>
+    /// <summary>The wrapping algorithms the local engine takes (AWS's others: RSAES_PKCS1_V1_5 is retired; SM2PKE wrapping needs AWS KMS).</summary>
     public sealed class WrappingAlgorithmCompleter : ClosedSetCompleter
     {
-        protected override IEnumerable<string> Values => new[] { "RSAES_OAEP_SHA_256", "RSA_AES_KEY_WRAP_SHA_256", "RSAES_OAEP_SHA_1", "RSA_AES_KEY_WRAP_SHA_1", "SM2PKE" };
+        protected override IEnumerable<string> Values => new[] { "RSAES_OAEP_SHA_256", "RSA_AES_KEY_WRAP_SHA_256", "RSAES_OAEP_SHA_1", "RSA_AES_KEY_WRAP_SHA_1" };
     }
 
     public sealed class WrappingKeySpecCompleter : ClosedSetCompleter
