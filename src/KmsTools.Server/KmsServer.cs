@@ -305,7 +305,8 @@ namespace KmsTools.Server
             /// </summary>
             public void Close()
             {
-                try { Client.Client.Shutdown(SocketShutdown.Send); } catch (SocketException) { } catch (ObjectDisposedException) { } catch (InvalidOperationException) { }
+                // Client.Client is null once the connection's own loop has closed it: then there is nothing to end.
+                try { Client.Client?.Shutdown(SocketShutdown.Send); } catch (SocketException) { } catch (ObjectDisposedException) { } catch (InvalidOperationException) { }
                 try { Client.Close(); } catch (SocketException) { } catch (ObjectDisposedException) { }
             }
         }
