@@ -5,7 +5,7 @@
     Build   compiles the engine and the cmdlets and lays out the module: bin/net8.0 (PowerShell 7) and bin/net472 (5.1).
     Test    Build, then the xunit engine tests and the Pester module tests; the last line is "N passed, N failed".
     Demo    Build, then the headline cmdlet on the default local store (alias/kmstools-demo is created when missing).
-    Help    en-US/ from docs/: platyPS's New-ExternalHelp where platyPS is installed, else build/Convert-HelpMarkdown.ps1.
+    Help    en-US/ from docs/ (Build writes it too; it is not committed): platyPS's New-ExternalHelp where platyPS is installed, else build/Convert-HelpMarkdown.ps1.
     Bench   Build, then the benchmarks; results go to bench/results (JSON and markdown, not committed).
     Package Build, then the module folder out/package/KmsTools and its .nupkg in the file repository
             out/package/repository (Publish-PSResource). -NoBuild packages what bin/ holds.
@@ -62,6 +62,8 @@ function Invoke-Build {
         Get-ChildItem $publish -File | Where-Object { $_.Name -notlike 'System.Management.Automation*' -and $_.Extension -eq '.dll' } |
             Copy-Item -Destination $target.FullName
     }
+    # The help is build output like bin/ (its MAML is megabytes, generated from docs/): written on every build.
+    Invoke-Help
 }
 
 # Writes the help PowerShell reads (MAML and about_ text) from docs/ into $OutputPath.
@@ -120,7 +122,7 @@ function Install-InteropPeers {
 function Invoke-Test {
     Invoke-Build
     Install-InteropPeers
-    # The help is rebuilt from docs/ beside the committed en-US/; a test fails when the two differ.
+    # The help is rebuilt from docs/ a second time, apart from the build's en-US/: a test fails when the two differ.
     Invoke-Help -OutputPath (Join-Path $Out 'help')
     $results = Join-Path $Out 'test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
