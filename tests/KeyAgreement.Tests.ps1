@@ -51,6 +51,25 @@ Describe 'Get-KmsSharedSecret' {
         [Convert]::ToBase64String($ab.SharedSecret) | Should -BeExactly ([Convert]::ToBase64String($ba.SharedSecret))
     }
 
+    It 'SM2 (China Regions): lists ECDH and derives the secret OpenSSL''s EC layer derives on the peer''s side' {
+        $peerScript = Join-Path (Split-Path $PSScriptRoot -Parent) 'out/interop/sm2-ecdh.mjs'
+        if (-not (Get-Command node -CommandType Application -ErrorAction SilentlyContinue) -or -not (Test-Path $peerScript)) {
+            Set-ItResult -Skipped -Because 'the SM2 peer needs node (Debian: apt-get install nodejs) and build.ps1 -Task Test, which copies tests/interop into out/interop'; return
+        }
+        $key = New-KmsKey -KeySpec SM2 -KeyUsage KEY_AGREEMENT -Region cn-north-1
+        $key.KeyAgreementAlgorithms | Should -Be @('ECDH')
+        $key.Arn | Should -BeLike 'arn:aws-cn:kms:cn-north-1:*'
+        $spki = Join-Path $Work 'sm2.kms.der'
+        [IO.File]::WriteAllBytes($spki, (Get-KmsPublicKey -KeyId $key.KeyId -Region cn-north-1).PublicKey)
+        $peer = & node $peerScript $spki | ConvertFrom-Json
+        $result = Get-KmsSharedSecret -KeyId $key.KeyId -PublicKey $peer.peerPublicKey -Region cn-north-1
+        $result.SharedSecret.Length | Should -Be 32
+        [Convert]::ToHexString($result.SharedSecret) | Should -BeExactly $peer.secret
+        # A NIST P-256 peer key is another curve: refused as AWS refuses it, with nothing derived.
+        $failure = Get-Failure { Get-KmsSharedSecret -KeyId $key.KeyId -PublicKey (Get-KmsPublicKey -KeyId $Agreeing['ECC_NIST_P256'].KeyId).PublicKey -Region cn-north-1 -ErrorAction Stop }
+        $failure.FullyQualifiedErrorId | Should -BeExactly 'ValidationException,KmsTools.Commands.GetKmsSharedSecretCommand'
+    }
+
     It 'refuses bad input with a KMS error: <Case>' -ForEach @(
         @{ Case = 'a peer key of another curve'; Id = 'ValidationException'; Message = ''
            Call = { Get-KmsSharedSecret -KeyId $Agreeing['ECC_NIST_P256'].KeyId -PublicKey (Get-KmsPublicKey -KeyId $Agreeing['ECC_NIST_P384'].KeyId).PublicKey -ErrorAction Stop } }

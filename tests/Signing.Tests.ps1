@@ -112,6 +112,31 @@ Describe 'Invoke-KmsSigning and Test-KmsSignature' {
         ($signed | Test-KmsSignature -Message (Get-Item $MessageFile) -Region cn-north-1).SignatureValid | Should -BeTrue
     }
 
+    It 'SM2DSA of a DIGEST: SM3(Z(A) || M), computed outside KMS with openssl, signs as the message itself does' {
+        if (-not $OpenSsl) { Set-ItResult -Skipped -Because 'openssl is not on PATH (Debian: apt-get install openssl)'; return }
+        # Z(A) = SM3(ENTL || ID || a || b || x(G) || y(G) || x(A) || y(A)), GB/T 32918.2 with the default id.
+        $curve = 'FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFC' + '28E9FA9E9D9F5E344D5A9E4BCF6509A7F39789F515AB8F92DDBCBD414D940E93' +
+            '32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1715A4589334C74C7' + 'BC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0'
+        $spki = (Get-KmsPublicKey -KeyId $Sm2.KeyId -Region cn-north-1).PublicKey
+        $zInput = Join-Path $Work 'sm2-z.bin'; $z = Join-Path $Work 'sm2-z.sm3'; $eInput = Join-Path $Work 'sm2-e.bin'; $e = Join-Path $Work 'sm2-e.sm3'
+        [IO.File]::WriteAllBytes($zInput, [byte[]](@(0x00, 0x80) + [Text.Encoding]::ASCII.GetBytes('1234567812345678') + [Convert]::FromHexString($curve) + $spki[-64..-1]))
+        & $OpenSsl dgst -sm3 -binary -out $z $zInput
+        [IO.File]::WriteAllBytes($eInput, [byte[]]([IO.File]::ReadAllBytes($z) + [IO.File]::ReadAllBytes($MessageFile)))
+        & $OpenSsl dgst -sm3 -binary -out $e $eInput
+        $digest = [IO.File]::ReadAllBytes($e)
+        $signed = Invoke-KmsSigning -KeyId $Sm2.KeyId -Message $digest -MessageType DIGEST -SigningAlgorithm SM2DSA -Region cn-north-1
+        $public = Save-PublicKey $Sm2 -Region cn-north-1
+        & $OpenSsl dgst -sm3 -verify $public -signature (Save-Signature $signed) -sigopt distid:1234567812345678 $MessageFile 2>&1 | Should -BeExactly 'Verified OK'
+        ($signed | Test-KmsSignature -Message (Get-Item $MessageFile) -Region cn-north-1).SignatureValid | Should -BeTrue
+        $raw = Invoke-KmsSigning -KeyId $Sm2.KeyId -Message (Get-Item $MessageFile) -SigningAlgorithm SM2DSA -Region cn-north-1
+        (Test-KmsSignature -KeyId $Sm2.KeyId -Message $digest -MessageType DIGEST -Signature $raw.Signature -SigningAlgorithm SM2DSA -Region cn-north-1).SignatureValid | Should -BeTrue
+        $digest[0] = $digest[0] -bxor 1
+        { Test-KmsSignature -KeyId $Sm2.KeyId -Message $digest -MessageType DIGEST -Signature $raw.Signature -SigningAlgorithm SM2DSA -Region cn-north-1 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'KMSInvalidSignatureException,KmsTools.Commands.TestKmsSignatureCommand'
+        { Invoke-KmsSigning -KeyId $Sm2.KeyId -Message ([byte[]]::new(31)) -MessageType DIGEST -SigningAlgorithm SM2DSA -Region cn-north-1 -ErrorAction Stop } |
+            Should -Throw 'Digest is invalid length for algorithm SM2DSA.' -ErrorId 'ValidationException,KmsTools.Commands.InvokeKmsSigningCommand'
+    }
+
     It 'refuses a signature that does not verify with KMSInvalidSignatureException and an empty message: <Case>' -ForEach @(
         @{ Case = 'another message'; Alter = { param($r) @{ Signature = $r.Signature; MessageString = 'another message' } } }
         @{ Case = 'a flipped byte'; Alter = { param($r) $s = [byte[]]$r.Signature.Clone(); $s[10] = $s[10] -bxor 0x40; @{ Signature = $s; MessageString = 'the message' } } }
@@ -219,6 +244,29 @@ Describe 'ML-DSA keys' {
         & node $Verifier $Spec $spki $MessageFile $signature | Should -BeExactly 'valid'
         $other = Join-Path $Work 'other-message.txt'; [IO.File]::WriteAllText($other, 'not the message')
         & node $Verifier $Spec $spki $other $signature | Should -BeExactly 'invalid'
+    }
+
+    It '<Spec> EXTERNAL_MU: a mu computed outside KMS (node''s SHAKE256) signs as the message does, by an independent verifier' -ForEach @(
+        @{ Spec = 'ML_DSA_44'; SignatureBytes = 2420 }
+        @{ Spec = 'ML_DSA_65'; SignatureBytes = 3309 }
+        @{ Spec = 'ML_DSA_87'; SignatureBytes = 4627 }
+    ) {
+        if (-not $HasVerifier) { Set-ItResult -Skipped -Because 'computing mu and the independent verifier need node and the npm peers (build.ps1 -Task Test installs them into out/interop)'; return }
+        $key = New-KmsKey -KeySpec $Spec -KeyUsage SIGN_VERIFY
+        $spki = Join-Path $Work "$Spec.mu.spki.der"; [IO.File]::WriteAllBytes($spki, (Get-KmsPublicKey -KeyId $key.KeyId).PublicKey)
+        $muFile = Join-Path $Work "$Spec.mu"
+        & node (Join-Path (Split-Path $Verifier -Parent) 'mldsa-mu.mjs') $Spec $spki $MessageFile $muFile
+        $mu = [IO.File]::ReadAllBytes($muFile)
+        $mu.Length | Should -Be 64
+        $signed = Invoke-KmsSigning -KeyId $key.KeyId -Message $mu -MessageType EXTERNAL_MU -SigningAlgorithm ML_DSA_SHAKE_256
+        $signed.Signature.Length | Should -Be $SignatureBytes
+        & node $Verifier $Spec $spki $MessageFile (Save-Signature $signed) | Should -BeExactly 'valid'
+        ($signed | Test-KmsSignature -Message (Get-Item $MessageFile)).SignatureValid | Should -BeTrue
+        $raw = Invoke-KmsSigning -KeyId $key.KeyId -Message (Get-Item $MessageFile) -SigningAlgorithm ML_DSA_SHAKE_256
+        (Test-KmsSignature -KeyId $key.KeyId -Message $mu -MessageType EXTERNAL_MU -Signature $raw.Signature -SigningAlgorithm ML_DSA_SHAKE_256).SignatureValid | Should -BeTrue
+        $mu[63] = $mu[63] -bxor 1
+        { Test-KmsSignature -KeyId $key.KeyId -Message $mu -MessageType EXTERNAL_MU -Signature $raw.Signature -SigningAlgorithm ML_DSA_SHAKE_256 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'KMSInvalidSignatureException,KmsTools.Commands.TestKmsSignatureCommand'
     }
 
     It 'refuses what ML-DSA keys do not do: <Case>' -ForEach @(

@@ -70,10 +70,12 @@ namespace KmsTools.Tests
             Assert.Equal(Message, plaintext);
         }
 
-        [Fact]
-        public void TwoKeysAgreeOnASharedSecret()
+        [Theory]
+        [InlineData("ECC_NIST_P384", 48)]
+        [InlineData("SM2", 32)]
+        public void TwoKeysAgreeOnASharedSecret(string spec, int length)
         {
-            string a = NewKey("ECC_NIST_P384", KeyUsageType.KEY_AGREEMENT), b = NewKey("ECC_NIST_P384", KeyUsageType.KEY_AGREEMENT);
+            string a = NewKey(spec, KeyUsageType.KEY_AGREEMENT), b = NewKey(spec, KeyUsageType.KEY_AGREEMENT);
             byte[] ab = _store.Kms.DeriveSharedSecret(new DeriveSharedSecretRequest
             {
                 KeyId = a, KeyAgreementAlgorithm = "ECDH", PublicKey = _store.Kms.GetPublicKey(new GetPublicKeyRequest { KeyId = b }).PublicKey,
@@ -82,8 +84,60 @@ namespace KmsTools.Tests
             {
                 KeyId = b, KeyAgreementAlgorithm = "ECDH", PublicKey = _store.Kms.GetPublicKey(new GetPublicKeyRequest { KeyId = a }).PublicKey,
             }).SharedSecret;
-            Assert.Equal(48, ab.Length);
+            Assert.Equal(length, ab.Length);
             Assert.Equal(ab, ba);
+        }
+
+        // The engine reaches BouncyCastle's sign-from-mu through one private field (PrecomputedMessageRepresentative):
+        // this proves it on both builds, net472 on Mono included.
+        [Fact]
+        public void SignsAnExternalMuAsTheMessage()
+        {
+            string keyId = NewKey("ML_DSA_65", KeyUsageType.SIGN_VERIFY);
+            byte[] spki = _store.Kms.GetPublicKey(new GetPublicKeyRequest { KeyId = keyId }).PublicKey;
+            byte[] tr = Shake256(spki.Skip(spki.Length - 1952).ToArray());
+            byte[] mu = Shake256(tr.Concat(new byte[2]).Concat(Message).ToArray());
+            byte[] signature = _store.Kms.Sign(new SignRequest { KeyId = keyId, Message = mu, MessageType = "EXTERNAL_MU", SigningAlgorithm = "ML_DSA_SHAKE_256" }).Signature;
+            Assert.True(_store.Kms.Verify(new VerifyRequest { KeyId = keyId, Message = Message, Signature = signature, SigningAlgorithm = "ML_DSA_SHAKE_256" }).SignatureValid);
+            mu[0] ^= 1;
+            var error = Assert.Throws<KmsException>(() => _store.Kms.Verify(new VerifyRequest
+            {
+                KeyId = keyId, Message = mu, MessageType = "EXTERNAL_MU", Signature = signature, SigningAlgorithm = "ML_DSA_SHAKE_256",
+            }));
+            Assert.Equal(KmsErrorCodes.KMSInvalidSignature, error.ErrorCode);
+        }
+
+        [Fact]
+        public void SignsAnSm2DigestAsTheMessage()
+        {
+            string keyId = NewKey("SM2", KeyUsageType.SIGN_VERIFY);
+            byte[] spki = _store.Kms.GetPublicKey(new GetPublicKeyRequest { KeyId = keyId }).PublicKey;
+            var curve = Org.BouncyCastle.Asn1.GM.GMNamedCurves.GetByName("sm2p256v1");
+            byte[] z = Sm3(new byte[] { 0x00, 0x80 }.Concat(Encoding.ASCII.GetBytes("1234567812345678"))
+                .Concat(curve.Curve.A.GetEncoded()).Concat(curve.Curve.B.GetEncoded())
+                .Concat(curve.G.AffineXCoord.GetEncoded()).Concat(curve.G.AffineYCoord.GetEncoded())
+                .Concat(spki.Skip(spki.Length - 64)).ToArray());
+            byte[] e = Sm3(z.Concat(Message).ToArray());
+            byte[] signature = _store.Kms.Sign(new SignRequest { KeyId = keyId, Message = e, MessageType = "DIGEST", SigningAlgorithm = "SM2DSA" }).Signature;
+            Assert.True(_store.Kms.Verify(new VerifyRequest { KeyId = keyId, Message = Message, Signature = signature, SigningAlgorithm = "SM2DSA" }).SignatureValid);
+        }
+
+        private static byte[] Shake256(byte[] input)
+        {
+            var shake = new Org.BouncyCastle.Crypto.Digests.ShakeDigest(256);
+            shake.BlockUpdate(input, 0, input.Length);
+            byte[] output = new byte[64];
+            shake.OutputFinal(output, 0, 64);
+            return output;
+        }
+
+        private static byte[] Sm3(byte[] input)
+        {
+            var sm3 = new Org.BouncyCastle.Crypto.Digests.SM3Digest();
+            sm3.BlockUpdate(input, 0, input.Length);
+            byte[] output = new byte[32];
+            sm3.DoFinal(output, 0);
+            return output;
         }
     }
 }

@@ -7,8 +7,8 @@ using Org.BouncyCastle.Security;
 namespace KmsTools.Crypto
 {
     /// <summary>
-    /// ECDH as KMS's DeriveSharedSecret does it (NIST SP 800-56A, the cofactor method on the NIST curves): the shared
-    /// secret is the x-coordinate of the shared point, as many bytes as the field, which is what openssl pkeyutl
+    /// ECDH as KMS's DeriveSharedSecret does it (NIST SP 800-56A, the cofactor method on the NIST curves and on SM2's
+    /// curve, whose cofactor is 1 too): the shared secret is the x-coordinate of the shared point, as many bytes as the field, which is what openssl pkeyutl
     /// -derive and .NET's ECDiffieHellman DeriveRawSecretAgreement return for the same keys.
     /// </summary>
     public static class KeyAgreement

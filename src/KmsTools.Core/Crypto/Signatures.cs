@@ -15,8 +15,8 @@ namespace KmsTools.Crypto
     /// The signatures KMS makes with asymmetric keys, in the form KMS returns them: RSASSA-PSS (MGF1 with the same hash,
     /// salt as long as the hash) and PKCS #1 v1.5 signatures; ECDSA as DER SEQUENCE { r, s }; Ed25519 (RFC 8032, pure
     /// and Ed25519ph); SM2 (GB/T 32918, the default distinguishing id 1234567812345678); ML-DSA (FIPS 204, empty
-    /// context). A DIGEST message is the hash
-    /// the algorithm would compute, signed as such. BouncyCastle everywhere, so that the net472 build on Mono and
+    /// context). A DIGEST message is the hash the algorithm would compute (SM2DSA: SM3(Z(A) || M)), an EXTERNAL_MU the
+    /// mu ML-DSA would compute, each signed as such. BouncyCastle everywhere, so that the net472 build on Mono and
     /// Windows PowerShell signs exactly as PowerShell 7 does.
     /// </summary>
     public static class Signatures
@@ -43,16 +43,20 @@ namespace KmsTools.Crypto
             return DigestLength(signingAlgorithm) > 0 ? new[] { "RAW", "DIGEST" } : new[] { "RAW" };
         }
 
-        public static byte[] Sign(string signingAlgorithm, AsymmetricKeyParameter key, byte[] message, bool isDigest)
+        /// <summary>
+        /// Signs a message, or with <paramref name="isPrecomputed"/> what the algorithm would compute from it first: a
+        /// DIGEST (for SM2DSA, SM3(Z(A) || M)) or an ML-DSA EXTERNAL_MU.
+        /// </summary>
+        public static byte[] Sign(string signingAlgorithm, AsymmetricKeyParameter key, byte[] message, bool isPrecomputed)
         {
-            ISigner signer = SignerFor(signingAlgorithm, isDigest, key, forSigning: true);
+            ISigner signer = SignerFor(signingAlgorithm, isPrecomputed, message, key, forSigning: true);
             signer.BlockUpdate(message, 0, message.Length);
             return signer.GenerateSignature();
         }
 
-        public static bool Verify(string signingAlgorithm, AsymmetricKeyParameter key, byte[] message, bool isDigest, byte[] signature)
+        public static bool Verify(string signingAlgorithm, AsymmetricKeyParameter key, byte[] message, bool isPrecomputed, byte[] signature)
         {
-            ISigner signer = SignerFor(signingAlgorithm, isDigest, key, forSigning: false);
+            ISigner signer = SignerFor(signingAlgorithm, isPrecomputed, message, key, forSigning: false);
             signer.BlockUpdate(message, 0, message.Length);
             try
             {
@@ -64,7 +68,10 @@ namespace KmsTools.Crypto
             }
         }
 
-        private static ISigner SignerFor(string algorithm, bool isDigest, AsymmetricKeyParameter key, bool forSigning)
+        /// <summary>Whether this build can sign an ML-DSA EXTERNAL_MU (see PrecomputedMessageRepresentative).</summary>
+        public static bool SupportsExternalMu => PrecomputedMessageRepresentative.SupportsExternalMu;
+
+        private static ISigner SignerFor(string algorithm, bool isPrecomputed, byte[] message, AsymmetricKeyParameter key, bool forSigning)
         {
             ISigner signer;
             ICipherParameters parameters = key;
@@ -74,35 +81,35 @@ namespace KmsTools.Crypto
                 {
                     IDigest digest = Hash(algorithm);
                     int saltLength = digest.GetDigestSize();
-                    signer = isDigest
+                    signer = isPrecomputed
                         ? PssSigner.CreateRawSigner(new RsaBlindedEngine(), digest, Hash(algorithm), saltLength, PssSigner.TrailerImplicit)
                         : new PssSigner(new RsaBlindedEngine(), digest, Hash(algorithm), saltLength);
                     if (forSigning) parameters = new ParametersWithRandom(key, new SecureRandom());
                     break;
                 }
                 case "RSASSA_PKCS1_V1_5_SHA_256": case "RSASSA_PKCS1_V1_5_SHA_384": case "RSASSA_PKCS1_V1_5_SHA_512":
-                    signer = isDigest ? new RsaDigestSigner(new NullDigest(), DigestOid(algorithm)) : new RsaDigestSigner(Hash(algorithm));
+                    signer = isPrecomputed ? new RsaDigestSigner(new NullDigest(), DigestOid(algorithm)) : new RsaDigestSigner(Hash(algorithm));
                     break;
                 case "ECDSA_SHA_256": case "ECDSA_SHA_384": case "ECDSA_SHA_512":
                     // Deterministic k (RFC 6979): no dependence on the quality of a random source at signing time.
                     signer = new DsaDigestSigner(new ECDsaSigner(new HMacDsaKCalculator(Hash(algorithm))),
-                        isDigest ? (IDigest)new NullDigest() : Hash(algorithm), StandardDsaEncoding.Instance);
+                        isPrecomputed ? (IDigest)new NullDigest() : Hash(algorithm), StandardDsaEncoding.Instance);
                     break;
                 case "ED25519_SHA_512":
                     signer = new Ed25519Signer();
                     break;
                 case "ED25519_PH_SHA_512":
-                    signer = isDigest ? (ISigner)new Ed25519PrehashedSigner() : new Ed25519phSigner(new byte[0]);
+                    signer = isPrecomputed ? (ISigner)new Ed25519PrehashedSigner() : new Ed25519phSigner(new byte[0]);
                     break;
                 case "ML_DSA_SHAKE_256":
                     // FIPS 204 ML-DSA with an empty context, hedged (fresh randomness per signature), as KMS signs RAW messages.
                     MLDsaParameters mlDsa = key is MLDsaPrivateKeyParameters priv ? priv.Parameters : ((MLDsaPublicKeyParameters)key).Parameters;
-                    signer = new MLDsaSigner(mlDsa, deterministic: false);
-                    if (forSigning) parameters = new ParametersWithRandom(key, new SecureRandom());
-                    break;
+                    var mlDsaSigner = new MLDsaSigner(mlDsa, deterministic: false);
+                    mlDsaSigner.Init(forSigning, forSigning ? new ParametersWithRandom(key, new SecureRandom()) : (ICipherParameters)key);
+                    if (isPrecomputed) PrecomputedMessageRepresentative.UseExternalMu(mlDsaSigner, message);
+                    return mlDsaSigner;
                 case "SM2DSA":
-                    if (isDigest) throw new NotSupportedException("SM2DSA of a DIGEST message");
-                    signer = new SM2Signer(StandardDsaEncoding.Instance, new SM3Digest());
+                    signer = new SM2Signer(StandardDsaEncoding.Instance, isPrecomputed ? new PrecomputedMessageRepresentative.Sm2Digest(message) : (IDigest)new SM3Digest());
                     parameters = new ParametersWithID(forSigning ? new ParametersWithRandom(key, new SecureRandom()) : (ICipherParameters)key,
                         System.Text.Encoding.ASCII.GetBytes("1234567812345678"));
                     break;

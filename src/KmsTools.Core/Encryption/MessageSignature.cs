@@ -31,7 +31,7 @@ namespace KmsTools.Encryption
         }
 
         public static byte[] Sign(AlgorithmSuite suite, ECPrivateKeyParameters key, byte[] digest) =>
-            Signatures.Sign(AlgorithmOf(suite), key, digest, isDigest: true);
+            Signatures.Sign(AlgorithmOf(suite), key, digest, isPrecomputed: true);
 
         /// <summary>Whether the signature verifies under the context's verification key; false for a key that does not decode.</summary>
         public static bool Verify(AlgorithmSuite suite, string publicKeyBase64, byte[] digest, byte[] signature)
@@ -46,7 +46,7 @@ namespace KmsTools.Encryption
             {
                 throw MessageErrors.Malformed("the encryption context", $"its {MessageFormat.PublicKeyContextKey} is not a compressed {suite.SignatureCurve} point.");
             }
-            return Signatures.Verify(AlgorithmOf(suite), key, digest, isDigest: true, signature);
+            return Signatures.Verify(AlgorithmOf(suite), key, digest, isPrecomputed: true, signature);
         }
 
         private static string AlgorithmOf(AlgorithmSuite suite) => suite.SignatureCurve == "P-256" ? "ECDSA_SHA_256" : "ECDSA_SHA_384";

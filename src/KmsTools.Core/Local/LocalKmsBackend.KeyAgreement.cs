@@ -18,9 +18,6 @@ namespace KmsTools.Local
             KeyRecord key = ResolveKey(request.KeyId);
             RequireUsable(key);
             RequireUsage(key, KeyUsageType.KEY_AGREEMENT, "DeriveSharedSecret");
-            if (key.KeySpec == "SM2")
-                throw new KmsException(KmsErrorCodes.UnsupportedOperation,
-                    "The local engine does not derive shared secrets with SM2 keys yet; send the request to AWS KMS (-Backend Remote).", "KeyId");
             Authorize(key, "DeriveSharedSecret");
             ThrowIfDryRun(request.DryRun);
             // KMS says nothing about a peer key it cannot use: an empty ValidationException, as recorded.

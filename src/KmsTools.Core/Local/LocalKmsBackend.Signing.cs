@@ -14,9 +14,9 @@ namespace KmsTools.Local
         public SignResponse Sign(SignRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
-            var (key, algorithm, isDigest) = SigningKey("Sign", request.KeyId, request.Message, request.MessageType, request.SigningAlgorithm, request.GrantTokens);
+            var (key, algorithm, isPrecomputed) = SigningKey("Sign", request.KeyId, request.Message, request.MessageType, request.SigningAlgorithm, request.GrantTokens);
             ThrowIfDryRun(request.DryRun);
-            byte[] signature = Signatures.Sign(algorithm, PrivateKeyOf(key), request.Message, isDigest);
+            byte[] signature = Signatures.Sign(algorithm, PrivateKeyOf(key), request.Message, isPrecomputed);
             NoteUse(key, "Sign");
             return new SignResponse
             {
@@ -29,17 +29,17 @@ namespace KmsTools.Local
         public VerifyResponse Verify(VerifyRequest request, CancellationToken cancellationToken = default)
         {
             Require(request);
-            var (key, algorithm, isDigest) = SigningKey("Verify", request.KeyId, request.Message, request.MessageType, request.SigningAlgorithm, request.GrantTokens);
+            var (key, algorithm, isPrecomputed) = SigningKey("Verify", request.KeyId, request.Message, request.MessageType, request.SigningAlgorithm, request.GrantTokens);
             Validation.Length("Signature", request.Signature, 1, 6144);
             ThrowIfDryRun(request.DryRun);
             // As in KMS: a signature that does not verify is an error, never SignatureValid = false.
-            if (!Signatures.Verify(algorithm, PublicKeyOf(key), request.Message, isDigest, request.Signature))
+            if (!Signatures.Verify(algorithm, PublicKeyOf(key), request.Message, isPrecomputed, request.Signature))
                 throw new KmsException(KmsErrorCodes.KMSInvalidSignature, string.Empty, "Signature");
             NoteUse(key, "Verify");
             return new VerifyResponse { KeyId = ArnOf(key.KeyId), SignatureValid = true, SigningAlgorithm = algorithm };
         }
 
-        private (KeyRecord Key, string Algorithm, bool IsDigest) SigningKey(string operation, string keyId, byte[] message, string messageType,
+        private (KeyRecord Key, string Algorithm, bool IsPrecomputed) SigningKey(string operation, string keyId, byte[] message, string messageType,
             string signingAlgorithm, List<string> grantTokens)
         {
             ValidateKeyId("KeyId", keyId);
@@ -62,20 +62,13 @@ namespace KmsTools.Local
                 if (message.Length != 64)
                     throw new KmsException(KmsErrorCodes.Validation,
                         $"An EXTERNAL_MU message is the 64-byte mu of FIPS 204; this one has {message.Length} bytes.", "Message");
-                // BouncyCastle, the engine's ML-DSA, signs messages only: it has no public way to sign a given mu.
-                throw new KmsException(KmsErrorCodes.UnsupportedOperation,
-                    "The local engine signs ML-DSA messages of MessageType RAW only; for EXTERNAL_MU send the request to AWS KMS (-Backend Remote).", "MessageType");
+                if (!Signatures.SupportsExternalMu)
+                    throw new KmsException(KmsErrorCodes.UnsupportedOperation,
+                        "This build's BouncyCastle cannot sign an ML-DSA external mu; send the request to AWS KMS (-Backend Remote) or sign the message (RAW).", "MessageType");
             }
-            bool isDigest = type == MessageType.DIGEST;
-            if (isDigest)
-            {
-                if (algorithm == SigningAlgorithmSpec.SM2DSA)
-                    throw new KmsException(KmsErrorCodes.Validation,
-                        "The local engine signs SM2DSA messages of MessageType RAW only; a DIGEST of Z(A) and the message is not supported yet.", "MessageType");
-                if (message.Length != Signatures.DigestLength(algorithm))
-                    throw new KmsException(KmsErrorCodes.Validation, $"Digest is invalid length for algorithm {algorithm}.", "Message");
-            }
-            return (key, algorithm, isDigest);
+            else if (type == MessageType.DIGEST && message.Length != Signatures.DigestLength(algorithm))
+                throw new KmsException(KmsErrorCodes.Validation, $"Digest is invalid length for algorithm {algorithm}.", "Message");
+            return (key, algorithm, type != MessageType.RAW);
         }
     }
 }
