@@ -33,6 +33,14 @@ BeforeAll {
         return $false
     }
 
+    function Test-PythonCryptography {
+        # The independent reading of the raw ECDH keyring (tests/interop/esdk-raw-ecdh.py) needs python3 with cryptography.
+        if ((Get-Command python3 -CommandType Application -ErrorAction SilentlyContinue) -and (& python3 -c 'import cryptography; print(1)' 2>$null) -eq '1') { return $true }
+        if ($env:CI) { throw 'python3 with the cryptography package is missing: CI must run this test.' }
+        Set-ItResult -Skipped -Because 'python3 with the cryptography package is not installed (Debian: apt-get install python3-cryptography)'
+        return $false
+    }
+
     function Invoke-Esdk([string] $Mode, [string] $In, [string] $Out, [string] $Keyring, [hashtable] $Options) {
         $err = Join-Path $StoreHome 'esdk.err'
         $env:AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1'
@@ -253,10 +261,66 @@ Describe 'Data key pairs: encrypt offline with the public key, decrypt with one 
         (Unprotect-KmsFile $message.Path -Destination (Join-Path $Work 'forms.out') -PrivateKeyCiphertextBlob $Pair.PrivateKeyCiphertextBlob -KeyPairEncryptionContext @{ use = 'files' }).Length | Should -Be 5
     }
 
-    It 'refuses an EC pair''s public key with a clear error' {
-        $ec = New-KmsDataKeyPairWithoutPlaintext -KeyId $Key.KeyId -KeyPairSpec ECC_NIST_P256
-        $failure = Get-Failure { Protect-KmsData -InputObject 'x' -KeyPair $ec -ErrorAction Stop }
-        $failure.ErrorDetails.Message | Should -BeLike '*The public key is not an RSA key*'
+    It '<Spec>: encrypts to an EC pair offline (the ESDK''s raw ECDH keyring) and decrypts with its encrypted private key; an independent reading of the keyring opens the data key' -ForEach @(
+        @{ Spec = 'ECC_NIST_P256'; Curve = 'p256'; Point = 33 }
+        @{ Spec = 'ECC_NIST_P384'; Curve = 'p384'; Point = 49 }
+        @{ Spec = 'ECC_NIST_P521'; Curve = 'p521'; Point = 67 }
+    ) {
+        $pair = New-KmsDataKeyPairWithoutPlaintext -KeyId $Key.KeyId -KeyPairSpec $Spec -EncryptionContext @{ use = 'ec' }
+        $plain = New-TestFile "ec-$Spec.txt" "sealed to an $Spec pair"
+        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+        $message = Protect-KmsFile $plain -KeyPair $pair -EncryptionContext @{ purpose = 'backup' } -EndpointUrl "http://127.0.0.1:$port" -CliConnectTimeout 1
+        $message.EncryptedDataKeys.ProviderId | Should -BeExactly 'raw-ecdh'
+        # Provider information: version 01, the recipient's compressed point (length first), then the ephemeral sender's.
+        $message.EncryptedDataKeys.ProviderInfo | Should -Match ('^0x01' + $Point.ToString('x8') + '0[23][0-9a-f]{' + (2 * $Point - 2) + '}' + $Point.ToString('x8') + '0[23]')
+        $message.EncryptedDataKeys.CiphertextLength | Should -Be 112 -Because 'salt, commitment key, 32-byte data key and tag'
+        Remove-Item $plain
+        (Unprotect-KmsFile $message.Path -KeyPair $pair -EncryptionContext @{ purpose = 'backup' }).Length | Should -Be ("sealed to an $Spec pair".Length)
+        Get-Content $plain -Raw | Should -BeExactly "sealed to an $Spec pair"
+        if (-not (Test-PythonCryptography)) { return }
+        $private = Join-Path $Work "$Spec.pkcs8.der"
+        [IO.File]::WriteAllBytes($private, (Invoke-KmsDecrypt -CiphertextBlob $pair.PrivateKeyCiphertextBlob -EncryptionContext @{ use = 'ec' }).Plaintext)
+        $opened = & python3 (Join-Path $PSScriptRoot 'interop/esdk-raw-ecdh.py') open $message.Path $private | ConvertFrom-Json
+        Remove-Item $private
+        $opened.curve | Should -BeExactly $Curve
+        $opened.dataKeyLength | Should -Be 32
+        $opened.commitKeyMatches | Should -BeTrue -Because 'the data key the independent reading opened is the message''s'
+        $opened.encryptionContext.purpose | Should -BeExactly 'backup'
+        $opened.encryptionContext.'aws-crypto-public-key' | Should -Not -BeNullOrEmpty -Because 'the signed suite''s context entry is part of FixedInfo'
+    }
+
+    It '<Spec>: decrypts a message an independent writer sealed to the pair (raw ECDH, suite 0x0478)' -ForEach @(
+        @{ Spec = 'ECC_NIST_P256' }
+        @{ Spec = 'ECC_NIST_P384' }
+        @{ Spec = 'ECC_NIST_P521' }
+    ) {
+        if (-not (Test-PythonCryptography)) { return }
+        $pair = New-KmsDataKeyPairWithoutPlaintext -KeyId $Key.KeyId -KeyPairSpec $Spec
+        $spki = Join-Path $Work "$Spec.spki.der"; [IO.File]::WriteAllBytes($spki, $pair.PublicKey)
+        $plain = Join-Path $Work "sealed-$Spec.bin"; [IO.File]::WriteAllBytes($plain, [byte[]](1..10000 | ForEach-Object { $_ % 251 }))
+        $sealed = Join-Path $Work "sealed-$Spec.bin.encrypted"
+        & python3 (Join-Path $PSScriptRoot 'interop/esdk-raw-ecdh.py') seal $spki $plain $sealed '{"purpose":"independent"}'
+        $LASTEXITCODE | Should -Be 0
+        $header = Get-KmsEncryptedMessage $sealed
+        $header.AlgorithmSuiteId | Should -BeExactly '0x0478'
+        $header.EncryptedDataKeys.ProviderId | Should -BeExactly 'raw-ecdh'
+        $out = Join-Path $Work "sealed-$Spec.out"
+        (Unprotect-KmsFile $sealed -Destination $out -KeyPair $pair -EncryptionContext @{ purpose = 'independent' }).Length | Should -Be 10000
+        (Get-FileHash $out).Hash | Should -BeExactly (Get-FileHash $plain).Hash
+        $failure = Get-Failure { Unprotect-KmsFile $sealed -Destination "$out.2" -KeyPair $OpenPair -ErrorAction Stop }
+        $failure.FullyQualifiedErrorId | Should -BeExactly 'IncorrectKeyException,KmsTools.Commands.UnprotectKmsFileCommand' -Because 'an RSA pair is not the recipient'
+        Test-Path "$out.2" | Should -BeFalse
+    }
+
+    It 'refuses pairs the ESDK''s keyrings do not cover, and names for EC pairs, with a clear error: <Case>' -ForEach @(
+        @{ Case = 'secp256k1'; Spec = 'ECC_SECG_P256K1'; Extra = @{}; Message = '*raw ECDH keyring covers the NIST curves P-256, P-384 and P-521 only*' }
+        @{ Case = 'Ed25519'; Spec = 'ECC_NIST_EDWARDS25519'; Extra = @{}; Message = '*neither an RSA key nor an EC key*' }
+        @{ Case = '-KeyNamespace with an EC pair'; Spec = 'ECC_NIST_P256'; Extra = @{ KeyNamespace = 'mine' }; Message = '*-KeyNamespace and -KeyName name the keys of RSA pairs*' }
+    ) {
+        $pair = New-KmsDataKeyPairWithoutPlaintext -KeyId $Key.KeyId -KeyPairSpec $Spec
+        $failure = Get-Failure { Protect-KmsData -InputObject 'x' -KeyPair $pair @Extra -ErrorAction Stop }
+        $failure.FullyQualifiedErrorId | Should -BeExactly 'ValidationException,KmsTools.Commands.ProtectKmsDataCommand'
+        $failure.ErrorDetails.Message | Should -BeLike $Message
     }
 }
 

@@ -37,10 +37,10 @@ namespace KmsTools.Commands
             byte[] publicKey = KeyArguments.PublicKey(PublicKey, "PublicKey");
             if (publicKey == null && KeyPair != null) publicKey = KeyArguments.KeyPair(KeyPair).PublicKey
                 ?? throw new KmsException(KmsErrorCodes.Validation, "-KeyPair has no PublicKey: encrypting to a pair needs its public key.", "KeyPair");
-            if (publicKey != null) keyrings.Add(new RawRsaKeyring(publicKey, null, KeyNamespace, KeyName));
+            if (publicKey != null) keyrings.Add(DataKeyPairKeyring.For(publicKey, null, KeyNamespace, KeyName));
             if (keyrings.Count == 0)
                 throw new KmsException(KmsErrorCodes.Validation,
-                    "Say whom to encrypt for: -KeyId (KMS keys), -PublicKey (an RSA public key, offline) or -KeyPair (what New-KmsDataKeyPairWithoutPlaintext writes).", "KeyId");
+                    "Say whom to encrypt for: -KeyId (KMS keys), -PublicKey (a data key pair's RSA or EC public key, offline) or -KeyPair (what New-KmsDataKeyPairWithoutPlaintext writes).", "KeyId");
             foreach (IKeyring keyring in keyrings) Verbose("Encrypting the data key for " + keyring.Description + ".");
             return _keyrings = keyrings;
         }

@@ -42,7 +42,7 @@ namespace KmsTools.Commands
         internal MessageOptions UnprotectOptions(System.Action<long> progress = null) =>
             NewOptions(ParameterValues.ToEncryptionContext(EncryptionContext), progress);
 
-        /// <summary>The raw RSA keyring of the data key pair given, its private key decrypted by KMS when only its ciphertext is.</summary>
+        /// <summary>The keyring of the data key pair given (raw RSA or raw ECDH, by its key type), its private key decrypted by KMS when only its ciphertext is.</summary>
         private IKeyring PairKeyring()
         {
             KeyPairArgument pair = KeyPair == null ? null : KeyArguments.KeyPair(KeyPair);
@@ -65,7 +65,7 @@ namespace KmsTools.Commands
             }
             try
             {
-                return new RawRsaKeyring(publicKey, privateKey, KeyNamespace, KeyName);
+                return DataKeyPairKeyring.For(publicKey, privateKey, KeyNamespace, KeyName);
             }
             finally
             {

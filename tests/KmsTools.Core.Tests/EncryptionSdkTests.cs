@@ -216,6 +216,75 @@ namespace KmsTools.Tests
                 Assert.Contains(RawRsaKeyring.DefaultNamespace + " " + key.ProviderInfoText, other.Message);
             }
         }
+        [Theory]
+        [InlineData("ECC_NIST_P256", 33)]
+        [InlineData("ECC_NIST_P384", 49)]
+        [InlineData("ECC_NIST_P521", 67)]
+        public void RawEcdhKeyringWrapsToThePublicKeyAlone(string spec, int pointLength)
+        {
+            using (Crypto.GeneratedKeyPair pair = Crypto.KeyPairGenerator.Generate(spec))
+            {
+                var context = new Dictionary<string, string> { ["purpose"] = "test" };
+                var output = new MemoryStream();
+                MessageInfo info = MessageEncryptor.Encrypt(new MemoryStream(Encoding.UTF8.GetBytes("offline")), output,
+                    new[] { new RawEcdhKeyring(pair.PublicKeyInfo, null) }, new MessageOptions { EncryptionContext = context });
+                EncryptedDataKey key = Assert.Single(info.Header.EncryptedDataKeys);
+                Assert.Equal(RawEcdhKeyring.ProviderId, key.ProviderId);
+                Assert.Equal(1 + 4 + pointLength + 4 + pointLength, key.ProviderInfo.Length);
+                Assert.Equal(32 + 32 + 32 + 16, key.Ciphertext.Length);
+                Assert.StartsWith("0x01", key.ProviderInfoShown);
+                var plain = new MemoryStream();
+                MessageDecryptor.Decrypt(new MemoryStream(output.ToArray()), plain, new[] { new RawEcdhKeyring(null, pair.PrivateKeyPkcs8) }, new MessageOptions());
+                Assert.Equal("offline", Encoding.UTF8.GetString(plain.ToArray()));
+
+                // The context is part of FixedInfo: under another one the commitment key does not match, and nothing opens.
+                var failures = new List<string>();
+                Assert.Null(new RawEcdhKeyring(null, pair.PrivateKeyPkcs8).OnDecrypt(info.Header.Suite, new Dictionary<string, string> { ["purpose"] = "other" },
+                    info.Header.EncryptedDataKeys, failures, CancellationToken.None));
+                Assert.Contains("the commitment key does not match", Assert.Single(failures));
+
+                // Another pair's private key: the EDK is not its own, so it is not even tried.
+                using (Crypto.GeneratedKeyPair stranger = Crypto.KeyPairGenerator.Generate(spec))
+                {
+                    var other = Assert.Throws<KmsException>(() => MessageDecryptor.Decrypt(new MemoryStream(output.ToArray()), new MemoryStream(),
+                        new[] { new RawEcdhKeyring(null, stranger.PrivateKeyPkcs8) }, new MessageOptions()));
+                    Assert.Equal(KmsErrorCodes.IncorrectKey, other.ErrorCode);
+                }
+            }
+        }
+
+        // Sealed apart from KmsTools by tests/interop/esdk-raw-ecdh.py (Python's cryptography) for this throwaway P-256
+        // key: suite 0x0478, context purpose=vector, one frame.
+        private const string RawEcdhVectorKey = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgrDRLoXoWjBFcefhtVS9DUNV3cYOQ5KDYv0dsctrvgkOhRANCAAQIgpfZ0Cm2h0oX0ZQl3Rpxhp/cw+oqB3qWUWsapelMx0TsalneKPTTXk2g4QtlyaxrU3FExFP6Whl9xsVITd9R";
+        private const string RawEcdhVectorMessage = "AgR40RxSBXFRACtwibEMkVSoT63KvIJxZHStAZUIKmwAMHwAEwABAAdwdXJwb3NlAAZ2ZWN0b3IAAQAIcmF3LWVjZGgASwEAAAAhAwiCl9nQKbaHShfRlCXdGnGGn9zD6ioHepZRaxql6UzHAAAAIQMZsEV+BnYzZZPxQVqKeDm6Sju5DT0UsgOSfxBUybF/LQBwlV2lxNQ0oBWmi+s71nSFQqmTLUPoHHlT9DQJAAZ6g+0fS6uuRlIchfpbKqbuixc+hvAPfaNXYk0klQBCqweTr1B71qEC9sfJeqCvyuQLGYaxhuyzxleuZYe0ou0bahxrhms8jFa92ojZIaGX5q/BTAIAABAAc6gvgx/3PSFtLflHRFZwmCHkZb4mPb4G2YJh8Mq8p77sZqoPQgNcs0n2td1BAu0b/////wAAAAEAAAAAAAAAAAAAAAEAAAAZ85vxbslcVEOdG74pIr8u0mmMZNCh1dGNtLP9aYiikZzumBDmVVrmT2M=";
+
+        [Fact]
+        public void RawEcdhKeyringOpensAMessageSealedApart()
+        {
+            byte[] message = Convert.FromBase64String(RawEcdhVectorMessage);
+            var keyring = new RawEcdhKeyring(null, Convert.FromBase64String(RawEcdhVectorKey));
+            var plain = new MemoryStream();
+            MessageInfo info = MessageDecryptor.Decrypt(new MemoryStream(message), plain, new[] { keyring },
+                new MessageOptions { EncryptionContext = new Dictionary<string, string> { ["purpose"] = "vector" } });
+            Assert.Equal("sealed apart, opened here", Encoding.UTF8.GetString(plain.ToArray()));
+            Assert.Equal(0x0478, info.Header.Suite.Id);
+
+            // One flipped byte of the encrypted data key's commitment key: the keyring refuses it by name.
+            byte[] edk = Assert.Single(info.Header.EncryptedDataKeys).Ciphertext;
+            int at = IndexOf(message, edk) + 40;
+            message[at] ^= 1;
+            var error = Assert.Throws<KmsException>(() => MessageDecryptor.Decrypt(new MemoryStream(message), new MemoryStream(), new[] { keyring }, new MessageOptions()));
+            Assert.Equal(KmsErrorCodes.IncorrectKey, error.ErrorCode);
+            Assert.Contains("the commitment key does not match", error.Message);
+        }
+
+        private static int IndexOf(byte[] haystack, byte[] needle)
+        {
+            for (int i = 0; i + needle.Length <= haystack.Length; i++)
+                if (haystack.Skip(i).Take(needle.Length).SequenceEqual(needle)) return i;
+            throw new InvalidOperationException("not found");
+        }
+
         [Fact]
         public void KmsKeyringGeneratesWithTheFirstKeyAndEncryptsWithTheOthers()
         {

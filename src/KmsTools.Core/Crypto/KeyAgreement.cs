@@ -28,6 +28,12 @@ namespace KmsTools.Crypto
             }
             // Another curve, or a point off this one: the agreement would be meaningless (or leak bits of the key).
             if (peer == null || !peer.Parameters.Curve.Equals(own.Parameters.Curve) || !peer.Parameters.G.Equals(own.Parameters.G)) return null;
+            return DeriveEcdh(own, peer);
+        }
+
+        /// <summary>The shared secret of a private key and a peer's public key on its curve, or null for the point at infinity.</summary>
+        public static byte[] DeriveEcdh(ECPrivateKeyParameters own, ECPublicKeyParameters peer)
+        {
             var agreement = new ECDHCBasicAgreement();
             agreement.Init(own);
             try

@@ -37,8 +37,12 @@ namespace KmsTools.Encryption
             }
         }
 
-        /// <summary>The provider information as people read it: its text, or 0x and its hex when it is not UTF-8.</summary>
-        public string ProviderInfoShown => ProviderInfoText ?? "0x" + Crypto.Hex.ToLower(ProviderInfo);
+        /// <summary>
+        /// The provider information as people read it: its text, or 0x and its hex when it is not UTF-8 or is binary by
+        /// definition (the ECDH keyrings' version and public keys).
+        /// </summary>
+        public string ProviderInfoShown => (ProviderId == Keyrings.RawEcdhKeyring.ProviderId || ProviderId == Keyrings.RawEcdhKeyring.KmsEcdhProviderId ? null : ProviderInfoText)
+            ?? "0x" + Crypto.Hex.ToLower(ProviderInfo);
 
         public override string ToString() => ProviderId + " " + ProviderInfoShown;
     }

@@ -80,32 +80,19 @@ namespace KmsTools.Encryption.Keyrings
 
         private static RsaKeyParameters ReadPublic(byte[] publicKeyInfo)
         {
-            AsymmetricKeyParameter key = Parse(() => PublicKeyFactory.CreateKey(publicKeyInfo),
+            AsymmetricKeyParameter key = KeyParsing.Parse(() => PublicKeyFactory.CreateKey(publicKeyInfo),
                 "The public key is not a DER SubjectPublicKeyInfo (the PublicKey of a KMS key pair, or a PEM 'PUBLIC KEY').", "PublicKey");
             if (key is RsaKeyParameters rsa && !rsa.IsPrivate) return rsa;
             throw new KmsException(KmsErrorCodes.Validation,
-                "The public key is not an RSA key. Messages are encrypted to RSA data key pairs (RSA_2048, RSA_3072, RSA_4096); an EC pair would need the ESDK's raw ECDH keyring, which KmsTools does not implement yet. Use an RSA pair, or -KeyId.", "PublicKey");
+                "The public key is neither an RSA key nor an EC key. Messages are encrypted to RSA data key pairs (RSA_2048, RSA_3072, RSA_4096) and to EC pairs on the NIST curves (ECC_NIST_P256, ECC_NIST_P384, ECC_NIST_P521); use one of those, or -KeyId.", "PublicKey");
         }
 
         private static AsymmetricKeyParameter ReadPrivate(byte[] pkcs8)
         {
-            AsymmetricKeyParameter key = Parse(() => PrivateKeyFactory.CreateKey(pkcs8),
+            AsymmetricKeyParameter key = KeyParsing.Parse(() => PrivateKeyFactory.CreateKey(pkcs8),
                 "The private key is not a DER PKCS #8 private key (the private half of a KMS key pair).", "PrivateKey");
             if (key is RsaPrivateCrtKeyParameters) return key;
             throw new KmsException(KmsErrorCodes.Validation, "The private key is not an RSA private key with its CRT parameters.", "PrivateKey");
-        }
-
-        /// <summary>BouncyCastle's parse of a DER key, its many ways of saying "not a key" as one ValidationException.</summary>
-        private static AsymmetricKeyParameter Parse(Func<AsymmetricKeyParameter> parse, string notAKey, string member)
-        {
-            try
-            {
-                return parse();
-            }
-            catch (Exception e) when (e is ArgumentException || e is InvalidCastException || e is System.IO.IOException || e is SecurityUtilityException || e is InvalidOperationException)
-            {
-                throw new KmsException(KmsErrorCodes.Validation, notAKey, member);
-            }
         }
     }
 }
