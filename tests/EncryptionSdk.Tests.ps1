@@ -271,8 +271,8 @@ Describe 'Data key pairs: encrypt offline with the public key, decrypt with one 
         $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
         $message = Protect-KmsFile $plain -KeyPair $pair -EncryptionContext @{ purpose = 'backup' } -EndpointUrl "http://127.0.0.1:$port" -CliConnectTimeout 1
         $message.EncryptedDataKeys.ProviderId | Should -BeExactly 'raw-ecdh'
-        # Provider information: version 01, the recipient's compressed point (length first), then the ephemeral sender's.
-        $message.EncryptedDataKeys.ProviderInfo | Should -Match ('^0x01' + $Point.ToString('x8') + '0[23][0-9a-f]{' + (2 * $Point - 2) + '}' + $Point.ToString('x8') + '0[23]')
+        # Provider information: the recipient's compressed point (the pair's public key), then the ephemeral sender's.
+        $message.EncryptedDataKeys.ProviderInfo | Should -Match ('^recipient 0[23][0-9a-f]{' + (2 * $Point - 2) + '} sender 0[23][0-9a-f]{' + (2 * $Point - 2) + '}$')
         $message.EncryptedDataKeys.CiphertextLength | Should -Be 112 -Because 'salt, commitment key, 32-byte data key and tag'
         Remove-Item $plain
         (Unprotect-KmsFile $message.Path -KeyPair $pair -EncryptionContext @{ purpose = 'backup' }).Length | Should -Be ("sealed to an $Spec pair".Length)

@@ -269,6 +269,16 @@ Describe 'ML-DSA keys' {
             Should -Throw -ErrorId 'KMSInvalidSignatureException,KmsTools.Commands.TestKmsSignatureCommand'
     }
 
+    It 'shows a long signature shortened in the default view, and whole in SignatureBase64' {
+        $script:MlDsa = if ($script:MlDsa) { $script:MlDsa } else { New-KmsKey -KeySpec ML_DSA_65 -KeyUsage SIGN_VERIFY }
+        $signed = Invoke-KmsSigning -KeyId $MlDsa.KeyId -MessageString 'view' -SigningAlgorithm ML_DSA_SHAKE_256
+        $shown = $signed | Out-String -Width 200
+        $shown | Should -Match ([regex]::Escape($signed.SignatureBase64.Substring(0, 40)) + '\.\.\. \(3309 bytes; read the SignatureBase64 property\)')
+        $shown | Should -Not -Match ([regex]::Escape($signed.SignatureBase64.Substring(100, 40)))
+        $short = Invoke-KmsSigning -KeyId $SigningKeys['ECC_NIST_EDWARDS25519'].KeyId -MessageString 'view' -SigningAlgorithm ED25519_SHA_512
+        ($short | Out-String -Width 200) | Should -Match ([regex]::Escape($short.SignatureBase64))
+    }
+
     It 'refuses what ML-DSA keys do not do: <Case>' -ForEach @(
         @{ Case = 'a usage other than SIGN_VERIFY'; Id = 'ValidationException'; Message = 'KeyUsage ENCRYPT_DECRYPT is not compatible with KeySpec ML_DSA_65'
            Call = { New-KmsKey -KeySpec ML_DSA_65 -KeyUsage ENCRYPT_DECRYPT -ErrorAction Stop } }

@@ -232,7 +232,8 @@ namespace KmsTools.Tests
                 Assert.Equal(RawEcdhKeyring.ProviderId, key.ProviderId);
                 Assert.Equal(1 + 4 + pointLength + 4 + pointLength, key.ProviderInfo.Length);
                 Assert.Equal(32 + 32 + 32 + 16, key.Ciphertext.Length);
-                Assert.StartsWith("0x01", key.ProviderInfoShown);
+                Assert.StartsWith("recipient 0", key.ProviderInfoShown);
+                Assert.Contains(" sender 0", key.ProviderInfoShown);
                 var plain = new MemoryStream();
                 MessageDecryptor.Decrypt(new MemoryStream(output.ToArray()), plain, new[] { new RawEcdhKeyring(null, pair.PrivateKeyPkcs8) }, new MessageOptions());
                 Assert.Equal("offline", Encoding.UTF8.GetString(plain.ToArray()));

@@ -38,10 +38,13 @@ namespace KmsTools.Encryption
         }
 
         /// <summary>
-        /// The provider information as people read it: its text, or 0x and its hex when it is not UTF-8 or is binary by
-        /// definition (the ECDH keyrings' version and public keys).
+        /// The provider information as people read it: its text; for the ECDH keyrings, whose information is binary by
+        /// definition, the recipient's and the sender's compressed points; else 0x and its hex.
         /// </summary>
-        public string ProviderInfoShown => (ProviderId == Keyrings.RawEcdhKeyring.ProviderId || ProviderId == Keyrings.RawEcdhKeyring.KmsEcdhProviderId ? null : ProviderInfoText)
+        public string ProviderInfoShown =>
+            (ProviderId == Keyrings.RawEcdhKeyring.ProviderId || ProviderId == Keyrings.RawEcdhKeyring.KmsEcdhProviderId
+                ? Keyrings.RawEcdhKeyring.DescribeProviderInfo(ProviderInfo)
+                : ProviderInfoText)
             ?? "0x" + Crypto.Hex.ToLower(ProviderInfo);
 
         public override string ToString() => ProviderId + " " + ProviderInfoShown;

@@ -75,7 +75,12 @@ namespace KmsTools.Encryption.Keyrings
         /// <summary>The hex SHA-256 of the pair's SubjectPublicKeyInfo: how messages and -Verbose name the pair (the EDK names it by its point).</summary>
         public string KeyName { get; }
 
-        public string Description => $"EC key pair ({MessageFormat.Utf8Strict.GetString(_curveName)}) {KeyName} (raw ECDH)";
+        /// <summary>Names the pair by its compressed point, as <see cref="DescribeProviderInfo"/> names an encrypted data key's recipient.</summary>
+        public string Description => $"EC key pair ({MessageFormat.Utf8Strict.GetString(_curveName)}) recipient {Hex.ToLower(_compressedRecipient)}";
+
+        /// <summary>An ECDH encrypted data key's provider information as people read it ("recipient 03ab... sender 02cd..."), or null when it does not parse.</summary>
+        public static string DescribeProviderInfo(byte[] providerInfo) =>
+            TryReadProviderInfo(providerInfo, out byte[] recipient, out byte[] sender) ? $"recipient {Hex.ToLower(recipient)} sender {Hex.ToLower(sender)}" : null;
 
         /// <summary>Whether the key (SubjectPublicKeyInfo or PKCS #8) is an elliptic-curve key, which this keyring, not the RSA one, serves.</summary>
         public static bool IsEcKey(byte[] publicKeyInfo, byte[] privateKeyPkcs8)
