@@ -462,6 +462,20 @@ Describe 'Get-KmsEncryptedMessage' {
         $failure.FullyQualifiedErrorId | Should -BeExactly 'InvalidCiphertextException,KmsTools.Commands.GetKmsEncryptedMessageCommand'
     }
 
+    It 'reads a message piped in as bytes (one header, not an error per byte), files from Get-ChildItem, and paths as text' {
+        $bytes = 'piped' | Protect-KmsData -KeyId $Key.KeyId
+        $fromPipe = @($bytes | Get-KmsEncryptedMessage -ErrorVariable errors -ErrorAction SilentlyContinue)
+        $errors.Count | Should -Be 0
+        $fromPipe.Count | Should -Be 1
+        $fromPipe[0].EncryptedDataKeys.ProviderId | Should -BeExactly 'aws-kms'
+        $file = Join-Path $Work 'piped.bin.encrypted'; [IO.File]::WriteAllBytes($file, $bytes)
+        (Get-Content -AsByteStream -LiteralPath $file | Get-KmsEncryptedMessage).MessageId | Should -BeExactly $fromPipe[0].MessageId
+        (Get-Item $file | Get-KmsEncryptedMessage).Path | Should -BeExactly $file
+        ($file | Get-KmsEncryptedMessage).MessageId | Should -BeExactly $fromPipe[0].MessageId
+        $failure = Get-Failure { [byte[]](1..10) | Get-KmsEncryptedMessage -ErrorAction Stop }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'InvalidCiphertextException,*'
+    }
+
     It 'tab-completes -Algorithm with the suites the commitment policy allows' {
         $all = (TabExpansion2 'Protect-KmsFile -Algorithm ' 27).CompletionMatches.CompletionText
         $all | Should -Be @('ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384', 'ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY')

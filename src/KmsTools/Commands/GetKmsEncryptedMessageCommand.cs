@@ -30,9 +30,15 @@ namespace KmsTools.Commands
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; }
 
-        /// <summary>A message in memory: its bytes, a stream, or its base64 text.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = InputObjectSet)]
+        /// <summary>
+        /// A message in memory: its bytes (also piped, as Protect-KmsData or Get-Content -AsByteStream writes them: one
+        /// message from all of the pipeline's bytes), a stream, or its base64 text. A file piped in (Get-ChildItem) is read as a path.
+        /// </summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
         public object InputObject { get; set; }
+
+        private PipelineBytes _bytes;
+        private bool _bytesFailed;
 
         [Parameter]
         [ValidateRange(1, ushort.MaxValue)]
@@ -42,23 +48,50 @@ namespace KmsTools.Commands
         {
             if (ParameterSetName == InputObjectSet)
             {
+                // Get-ChildItem's files bind here (an object needs no conversion, a path string would): read them as files.
+                if (InputObject is PSObject wrapped && wrapped.BaseObject is FileSystemInfo || InputObject is FileSystemInfo)
+                {
+                    ReadFiles(new[] { ((FileSystemInfo)(InputObject is PSObject o ? o.BaseObject : InputObject)).FullName }, literal: true);
+                    return;
+                }
+                _bytes = _bytes ?? new PipelineBytes(textIsBase64: true);
                 try
                 {
-                    using (var bytes = new PipelineBytes(textIsBase64: true))
-                    {
-                        bytes.Add(InputObject, "InputObject");
-                        WriteObject(KmsEncryptedMessage.From(MessageDecryptor.ReadHeader(bytes.Open("InputObject"), MaxEncryptedDataKeys)));
-                    }
+                    _bytes.Add(InputObject, "InputObject");
                 }
                 catch (KmsException e)
                 {
+                    _bytesFailed = true;
                     WriteError(KmsErrorRecords.Create(e, InputObject));
                 }
                 return;
             }
+            bool isLiteral = ParameterSetName == LiteralPathSet;
+            ReadFiles(isLiteral ? LiteralPath : Path, isLiteral);
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_bytes == null) return;
+            try
+            {
+                if (!_bytesFailed) WriteObject(KmsEncryptedMessage.From(MessageDecryptor.ReadHeader(_bytes.Open("InputObject"), MaxEncryptedDataKeys)));
+            }
+            catch (KmsException e)
+            {
+                WriteError(KmsErrorRecords.Create(e, null));
+            }
+            finally
+            {
+                _bytes.Dispose();
+                _bytes = null;
+            }
+        }
+
+        private void ReadFiles(string[] paths, bool literal)
+        {
             _paths = _paths ?? new MessageFilePaths(this);
-            bool literal = ParameterSetName == LiteralPathSet;
-            foreach (string path in _paths.Inputs(literal ? LiteralPath : Path, literal, (e, item) => WriteError(KmsErrorRecords.Create((KmsException)e, item))))
+            foreach (string path in _paths.Inputs(paths, literal, (e, item) => WriteError(KmsErrorRecords.Create((KmsException)e, item))))
             {
                 try
                 {
