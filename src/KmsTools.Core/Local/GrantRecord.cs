@@ -28,8 +28,11 @@ namespace KmsTools.Local
             && SameContext(EncryptionContextEquals, other.EncryptionContextEquals) && SameContext(EncryptionContextSubset, other.EncryptionContextSubset);
 
         private static bool SameContext(Dictionary<string, string> a, Dictionary<string, string> b) =>
-            (a == null || a.Count == 0) ? (b == null || b.Count == 0)
-            : b != null && a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out string value) && value == pair.Value);
+            (a == null || a.Count == 0) ? (b == null || b.Count == 0) : b != null && a.Count == b.Count && Contains(b, a);
+
+        /// <summary>Every pair of <paramref name="pairs"/> is in <paramref name="context"/>, key and value compared exactly.</summary>
+        private static bool Contains(IDictionary<string, string> context, IDictionary<string, string> pairs) =>
+            pairs.All(pair => context.TryGetValue(pair.Key, out string value) && value == pair.Value);
 
         /// <summary>
         /// Whether a request's encryption context meets the grant's constraints: Equals needs the very same pairs,
@@ -38,11 +41,9 @@ namespace KmsTools.Local
         public bool Admits(IDictionary<string, string> context)
         {
             context = context ?? new Dictionary<string, string>();
-            if (EncryptionContextEquals != null && !(context.Count == EncryptionContextEquals.Count
-                && EncryptionContextEquals.All(pair => context.TryGetValue(pair.Key, out string value) && value == pair.Value)))
+            if (EncryptionContextEquals != null && !(context.Count == EncryptionContextEquals.Count && Contains(context, EncryptionContextEquals)))
                 return false;
-            return EncryptionContextSubset == null
-                   || EncryptionContextSubset.All(pair => context.TryGetValue(pair.Key, out string value) && value == pair.Value);
+            return EncryptionContextSubset == null || Contains(context, EncryptionContextSubset);
         }
     }
 
