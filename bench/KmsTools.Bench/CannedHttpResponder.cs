@@ -56,14 +56,14 @@ namespace KmsTools.Bench
                     while (true)
                     {
                         int headEnd;
-                        while ((headEnd = IndexOfHeadEnd(buffer, start, end)) < 0)
+                        while ((headEnd = HttpHead.End(buffer, start, end)) < 0)
                         {
                             if (start > 0) { Buffer.BlockCopy(buffer, start, buffer, 0, end - start); end -= start; start = 0; }
                             int read = await stream.ReadAsync(buffer, end, buffer.Length - end).ConfigureAwait(false);
                             if (read == 0) return;
                             end += read;
                         }
-                        int length = ContentLength(buffer, start, headEnd);
+                        int length = HttpHead.ContentLength(Encoding.ASCII.GetString(buffer, start, headEnd - start));
                         start = headEnd + 4;
                         while (end - start < length)
                         {
@@ -83,26 +83,30 @@ namespace KmsTools.Bench
             }
         }
 
-        private static int IndexOfHeadEnd(byte[] buffer, int start, int end)
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+        }
+    }
+
+    /// <summary>The little of HTTP/1.1 heads the bench's two ends read: where a head ends, and its Content-Length.</summary>
+    internal static class HttpHead
+    {
+        /// <summary>The index of the blank line's CR LF CR LF in [start, end), or -1 while the head is incomplete.</summary>
+        public static int End(byte[] buffer, int start, int end)
         {
             for (int i = start; i + 3 < end; i++)
                 if (buffer[i] == '\r' && buffer[i + 1] == '\n' && buffer[i + 2] == '\r' && buffer[i + 3] == '\n') return i;
             return -1;
         }
 
-        private static int ContentLength(byte[] buffer, int start, int headEnd)
+        public static int ContentLength(string head)
         {
-            string head = Encoding.ASCII.GetString(buffer, start, headEnd - start);
             int at = head.IndexOf("Content-Length:", StringComparison.OrdinalIgnoreCase);
             if (at < 0) return 0;
             int lineEnd = head.IndexOf('\r', at);
             return int.Parse(head.Substring(at + 15, (lineEnd < 0 ? head.Length : lineEnd) - at - 15).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _listener.Stop();
         }
     }
 }

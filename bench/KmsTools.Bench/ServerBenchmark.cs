@@ -177,28 +177,15 @@ namespace KmsTools.Bench
             public async Task<int> ReadAsync()
             {
                 int headEnd;
-                while ((headEnd = IndexOfHeadEnd()) < 0) await FillAsync().ConfigureAwait(false);
+                while ((headEnd = HttpHead.End(_buffer, _start, _end)) < 0) await FillAsync().ConfigureAwait(false);
                 string head = Encoding.ASCII.GetString(_buffer, _start, headEnd - _start);
                 int status = int.Parse(head.Substring(9, 3), System.Globalization.CultureInfo.InvariantCulture);
-                int at = head.IndexOf("Content-Length:", StringComparison.OrdinalIgnoreCase);
-                int length = 0;
-                if (at >= 0)
-                {
-                    int lineEnd = head.IndexOf('\r', at);
-                    length = int.Parse(head.Substring(at + 15, (lineEnd < 0 ? head.Length : lineEnd) - at - 15).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-                }
+                int length = HttpHead.ContentLength(head);
                 Closes = head.IndexOf("Connection: close", StringComparison.OrdinalIgnoreCase) >= 0;
                 _start = headEnd + 4;
                 while (_end - _start < length) await FillAsync().ConfigureAwait(false);
                 _start += length;
                 return status;
-            }
-
-            private int IndexOfHeadEnd()
-            {
-                for (int i = _start; i + 3 < _end; i++)
-                    if (_buffer[i] == '\r' && _buffer[i + 1] == '\n' && _buffer[i + 2] == '\r' && _buffer[i + 3] == '\n') return i;
-                return -1;
             }
 
             private async Task FillAsync()
