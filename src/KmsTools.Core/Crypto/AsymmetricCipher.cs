@@ -1,9 +1,11 @@
 using System;
+using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Digests;
 using Org.BouncyCastle.Crypto.Encodings;
 using Org.BouncyCastle.Crypto.Engines;
 using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Security;
 
 namespace KmsTools.Crypto
@@ -60,13 +62,13 @@ namespace KmsTools.Crypto
             engine.Init(true, new ParametersWithRandom(publicKey, new SecureRandom()));
             byte[] raw = engine.ProcessBlock(plaintext, 0, plaintext.Length);
             int field = (publicKey.Parameters.Curve.FieldSize + 7) / 8;
-            var x = new Org.BouncyCastle.Math.BigInteger(1, raw, 1, field);
-            var y = new Org.BouncyCastle.Math.BigInteger(1, raw, 1 + field, field);
+            var x = new BigInteger(1, raw, 1, field);
+            var y = new BigInteger(1, raw, 1 + field, field);
             int at = 1 + 2 * field;
-            return new Org.BouncyCastle.Asn1.DerSequence(
-                new Org.BouncyCastle.Asn1.DerInteger(x), new Org.BouncyCastle.Asn1.DerInteger(y),
-                new Org.BouncyCastle.Asn1.DerOctetString(Slice(raw, at, Sm3Length)),
-                new Org.BouncyCastle.Asn1.DerOctetString(Slice(raw, at + Sm3Length, raw.Length - at - Sm3Length))).GetDerEncoded();
+            return new DerSequence(
+                new DerInteger(x), new DerInteger(y),
+                new DerOctetString(Slice(raw, at, Sm3Length)),
+                new DerOctetString(Slice(raw, at + Sm3Length, raw.Length - at - Sm3Length))).GetDerEncoded();
         }
 
         /// <summary>The plaintext of a GM/T 0009 DER SM2 ciphertext, or null when it is not one this key made.</summary>
@@ -75,13 +77,13 @@ namespace KmsTools.Crypto
             byte[] raw;
             try
             {
-                var sequence = Org.BouncyCastle.Asn1.Asn1Sequence.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(ciphertext));
+                var sequence = Asn1Sequence.GetInstance(Asn1Object.FromByteArray(ciphertext));
                 if (sequence.Count != 4) return null;
                 int field = (privateKey.Parameters.Curve.FieldSize + 7) / 8;
-                byte[] x = Org.BouncyCastle.Asn1.DerInteger.GetInstance(sequence[0]).PositiveValue.ToByteArrayUnsigned();
-                byte[] y = Org.BouncyCastle.Asn1.DerInteger.GetInstance(sequence[1]).PositiveValue.ToByteArrayUnsigned();
-                byte[] hash = Org.BouncyCastle.Asn1.Asn1OctetString.GetInstance(sequence[2]).GetOctets();
-                byte[] body = Org.BouncyCastle.Asn1.Asn1OctetString.GetInstance(sequence[3]).GetOctets();
+                byte[] x = DerInteger.GetInstance(sequence[0]).PositiveValue.ToByteArrayUnsigned();
+                byte[] y = DerInteger.GetInstance(sequence[1]).PositiveValue.ToByteArrayUnsigned();
+                byte[] hash = Asn1OctetString.GetInstance(sequence[2]).GetOctets();
+                byte[] body = Asn1OctetString.GetInstance(sequence[3]).GetOctets();
                 if (x.Length > field || y.Length > field || hash.Length != Sm3Length) return null;
                 raw = new byte[1 + 2 * field + Sm3Length + body.Length];
                 raw[0] = 0x04;

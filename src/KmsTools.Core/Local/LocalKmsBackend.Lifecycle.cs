@@ -187,14 +187,13 @@ namespace KmsTools.Local
             ValidateKeyId("KeyId", request.KeyId);
             int period = request.RotationPeriodInDays ?? DefaultRotationPeriodInDays;
             Validation.Range("RotationPeriodInDays", period, 90, 2560);
-            Change("EnableKeyRotation", request.KeyId, key =>
+            SyncReplicas(Change("EnableKeyRotation", request.KeyId, key =>
             {
                 RequireRotatable(key);
                 key.KeyRotationEnabled = true;
                 key.RotationPeriodInDays = period;
                 key.NextRotationDate = DateTime.UtcNow.AddDays(period);
-            });
-            SyncReplicas(request.KeyId);
+            }));
             return new EnableKeyRotationResponse();
         }
 
@@ -202,13 +201,12 @@ namespace KmsTools.Local
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
-            Change("DisableKeyRotation", request.KeyId, key =>
+            SyncReplicas(Change("DisableKeyRotation", request.KeyId, key =>
             {
                 RequireRotatable(key);
                 key.KeyRotationEnabled = false;
                 key.NextRotationDate = null;
-            });
-            SyncReplicas(request.KeyId);
+            }));
             return new DisableKeyRotationResponse();
         }
 
@@ -233,7 +231,7 @@ namespace KmsTools.Local
         {
             Require(request);
             ValidateKeyId("KeyId", request.KeyId);
-            RotateKeyOnDemandResponse rotated = Update(ResolveFor("RotateKeyOnDemand", request.KeyId).KeyId, key =>
+            KeyRecord rotated = Update(ResolveFor("RotateKeyOnDemand", request.KeyId).KeyId, key =>
             {
                 RequireUsable(key); // the recorded order: key state before key spec
                 RequirePrimaryFor(key, "rotation");
@@ -246,10 +244,10 @@ namespace KmsTools.Local
                     throw new KmsException(KmsErrorCodes.LimitExceeded,
                         $"The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: {ArnOf(key.KeyId)}", "KeyId");
                 Rotate(key, "ON_DEMAND");
-                return new RotateKeyOnDemandResponse { KeyId = ArnOf(key.KeyId) };
+                return key;
             });
-            SyncReplicas(request.KeyId);
-            return rotated;
+            SyncReplicas(rotated);
+            return new RotateKeyOnDemandResponse { KeyId = ArnOf(rotated.KeyId) };
         }
 
         public ListKeyRotationsResponse ListKeyRotations(ListKeyRotationsRequest request, CancellationToken cancellationToken = default)
@@ -346,8 +344,9 @@ namespace KmsTools.Local
             });
 
         /// <summary>A change of one key by an operation the caller must be allowed (checked before the key's lock is taken).</summary>
-        private void Change(string operation, string keyIdInput, Action<KeyRecord> change) =>
-            Update(ResolveFor(operation, keyIdInput).KeyId, key => { change(key); return 0; });
+        /// <summary>Changes the key an operation acts on, under its lock; returns the record as written.</summary>
+        private KeyRecord Change(string operation, string keyIdInput, Action<KeyRecord> change) =>
+            Update(ResolveFor(operation, keyIdInput).KeyId, key => { change(key); return key; });
 
         /// <summary>The key an operation acts on, once the caller is found to be allowed the operation on it.</summary>
         internal KeyRecord ResolveFor(string operation, string input, string member = "KeyId")
@@ -410,15 +409,21 @@ namespace KmsTools.Local
                 throw new KmsException(KmsErrorCodes.KMSInvalidState, $"{ArnOf(key.KeyId)} is pending deletion.", member);
         }
 
+        /// <summary>What a key must be for the changes that act on its material or its set: neither disabled nor pending deletion.</summary>
+        private void RequireNotDisabledNorDeleting(KeyRecord key)
+        {
+            if (key.KeyState == KeyState.Disabled)
+                throw new KmsException(KmsErrorCodes.Disabled, $"{ArnOf(key.KeyId)} is disabled.", "KeyId");
+            RequireNotPendingDeletion(key);
+        }
+
         private void RequireRotatable(KeyRecord key)
         {
             RequirePrimaryFor(key, "rotation");
             if (key.Origin == OriginType.EXTERNAL)
                 throw new KmsException(KmsErrorCodes.UnsupportedOperation,
                     $"{ArnOf(key.KeyId)} has imported key material, which KMS does not rotate automatically; rotate it by importing new material into a new key.", "KeyId");
-            if (key.KeyState == KeyState.Disabled)
-                throw new KmsException(KmsErrorCodes.Disabled, $"{ArnOf(key.KeyId)} is disabled.", "KeyId");
-            RequireNotPendingDeletion(key);
+            RequireNotDisabledNorDeleting(key);
             RequireSymmetric(key);
         }
 

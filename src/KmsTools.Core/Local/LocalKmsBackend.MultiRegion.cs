@@ -27,9 +27,7 @@ namespace KmsTools.Local
                 throw new KmsException(KmsErrorCodes.UnsupportedOperation,
                     $"{ArnOf(primary.KeyId)} is not a multi-Region key: only keys created with MultiRegion (New-KmsKey -MultiRegion) can be replicated.", "KeyId");
             RequirePrimaryFor(primary, "replication");
-            RequireNotPendingDeletion(primary);
-            if (primary.KeyState == KeyState.Disabled)
-                throw new KmsException(KmsErrorCodes.Disabled, $"{ArnOf(primary.KeyId)} is disabled.", "KeyId");
+            RequireNotDisabledNorDeleting(primary);
             if (primary.ReplicaRegions.Contains(region))
                 throw new KmsException(KmsErrorCodes.AlreadyExists,
                     $"Unable to replicate key {primary.KeyId} to region {region}, as the key already exists there", "ReplicaRegion");
@@ -50,19 +48,15 @@ namespace KmsTools.Local
                     Origin = primary.Origin,
                     // Imported material is not copied: a replica of an EXTERNAL key waits for the same material, as in AWS.
                     KeyState = imported ? KeyState.PendingImport : KeyState.Enabled,
-                    CurrentKeyMaterialId = imported ? null : primary.CurrentKeyMaterialId,
                     PublicKey = primary.PublicKey,
-                    KeyRotationEnabled = primary.KeyRotationEnabled,
-                    RotationPeriodInDays = primary.RotationPeriodInDays,
-                    NextRotationDate = primary.NextRotationDate,
-                    Rotations = primary.Rotations.Select(r => new RotationRecord { KeyMaterialId = r.KeyMaterialId, RotationDate = r.RotationDate, RotationType = r.RotationType }).ToList(),
                     Tags = request.Tags?.Select(t => new Tag { TagKey = t.TagKey, TagValue = t.TagValue }).ToList() ?? new List<Tag>(),
                     Policy = request.Policy,
                     MultiRegion = true,
                     PrimaryRegion = Region,
                     ReplicaRegions = primary.ReplicaRegions.Concat(new[] { region }).ToList(),
                 };
-                List<KeyValuePair<string, byte[]>> materials = imported ? new List<KeyValuePair<string, byte[]>>() : SharedMaterials(primary);
+                CopySharedState(primary, replica);
+                List<KeyValuePair<string, byte[]>> materials = SharedMaterials(primary);
                 try
                 {
                     if (there.LoadKey(primary.KeyId) != null)
@@ -95,9 +89,7 @@ namespace KmsTools.Local
             if (!key.MultiRegion)
                 throw new KmsException(KmsErrorCodes.UnsupportedOperation, $"{ArnOf(key.KeyId)} is not a multi-Region key.", "KeyId");
             RequirePrimaryFor(key, "UpdatePrimaryRegion");
-            RequireNotPendingDeletion(key);
-            if (key.KeyState == KeyState.Disabled)
-                throw new KmsException(KmsErrorCodes.Disabled, $"{ArnOf(key.KeyId)} is disabled.", "KeyId");
+            RequireNotDisabledNorDeleting(key);
             if (region == Region) return new UpdatePrimaryRegionResponse();
             if (!key.ReplicaRegions.Contains(region))
                 throw new KmsException(KmsErrorCodes.NotFound,
@@ -125,34 +117,19 @@ namespace KmsTools.Local
         /// Copies the primary's shared properties (materials, current material, rotation state) to every replica, after
         /// a rotation or a change of the rotation settings, so that a ciphertext of any member opens in every region.
         /// </summary>
-        private void SyncReplicas(string keyIdInput)
-        {
-            KeyRecord primary = LoadKey(ResolveKey(keyIdInput).KeyId);
-            if (primary != null) SyncReplicas(primary);
-        }
-
         private void SyncReplicas(KeyRecord primary)
         {
             if (!IsPrimary(primary) || primary.ReplicaRegions.Count == 0) return;
-            List<KeyValuePair<string, byte[]>> materials = primary.Origin == OriginType.EXTERNAL ? new List<KeyValuePair<string, byte[]>>() : SharedMaterials(primary);
+            List<KeyValuePair<string, byte[]>> materials = SharedMaterials(primary);
             try
             {
-                foreach (string region in primary.ReplicaRegions)
-                    using (LocalKmsBackend there = In(region))
-                    {
-                        if (there._store.TryReadKey(primary.KeyId) == null) continue; // deleted there meanwhile
-                        there.Update(primary.KeyId, replica =>
-                        {
-                            foreach (var material in materials)
-                                if (there.Material(replica.KeyId, material.Key) == null) there._store.AddKeyMaterial(replica.KeyId, material.Key, material.Value);
-                            if (primary.Origin != OriginType.EXTERNAL) replica.CurrentKeyMaterialId = primary.CurrentKeyMaterialId;
-                            replica.Rotations = primary.Rotations.Select(r => new RotationRecord { KeyMaterialId = r.KeyMaterialId, RotationDate = r.RotationDate, RotationType = r.RotationType }).ToList();
-                            replica.KeyRotationEnabled = primary.KeyRotationEnabled;
-                            replica.RotationPeriodInDays = primary.RotationPeriodInDays;
-                            replica.NextRotationDate = primary.NextRotationDate;
-                            return 0;
-                        });
-                    }
+                InOtherMembers(primary.KeyId, primary.ReplicaRegions, there => there.Update(primary.KeyId, replica =>
+                {
+                    foreach (var material in materials)
+                        if (there.Material(replica.KeyId, material.Key) == null) there._store.AddKeyMaterial(replica.KeyId, material.Key, material.Value);
+                    CopySharedState(primary, replica);
+                    return 0;
+                }));
             }
             finally
             {
@@ -160,53 +137,65 @@ namespace KmsTools.Local
             }
         }
 
+        /// <summary>What every member of a set has as its primary has it: the current material (not of an imported key, whose members import their own) and the rotation state.</summary>
+        private static void CopySharedState(KeyRecord primary, KeyRecord member)
+        {
+            if (primary.Origin != OriginType.EXTERNAL) member.CurrentKeyMaterialId = primary.CurrentKeyMaterialId;
+            member.Rotations = primary.Rotations.Select(r => new RotationRecord { KeyMaterialId = r.KeyMaterialId, RotationDate = r.RotationDate, RotationType = r.RotationType }).ToList();
+            member.KeyRotationEnabled = primary.KeyRotationEnabled;
+            member.RotationPeriodInDays = primary.RotationPeriodInDays;
+            member.NextRotationDate = primary.NextRotationDate;
+        }
+
         /// <summary>
         /// A member of a set whose deletion took effect leaves it: the others forget its region, and a primary that was
         /// waiting for its last replica (PendingReplicaDeletion) starts its own waiting period.
         /// </summary>
-        private void LeaveRegionSet(KeyRecord deleted)
-        {
-            foreach (string region in new[] { deleted.PrimaryRegion }.Concat(deleted.ReplicaRegions).Where(r => r != Region).Distinct())
+        private void LeaveRegionSet(KeyRecord deleted) =>
+            InOtherMembers(deleted.KeyId, new[] { deleted.PrimaryRegion }.Concat(deleted.ReplicaRegions), there =>
             {
                 try
                 {
-                    using (LocalKmsBackend there = In(region))
+                    there.Update(deleted.KeyId, member =>
                     {
-                        if (there._store.TryReadKey(deleted.KeyId) == null) continue;
-                        there.Update(deleted.KeyId, member =>
+                        member.ReplicaRegions = member.ReplicaRegions.Where(r => r != Region).ToList();
+                        if (member.KeyState == KeyState.PendingReplicaDeletion && member.ReplicaRegions.Count == 0)
                         {
-                            member.ReplicaRegions = member.ReplicaRegions.Where(r => r != Region).ToList();
-                            if (member.KeyState == KeyState.PendingReplicaDeletion && member.ReplicaRegions.Count == 0)
-                            {
-                                member.KeyState = KeyState.PendingDeletion;
-                                member.DeletionDate = DateTime.UtcNow.AddDays(member.PendingDeletionWindowInDays ?? 30);
-                            }
-                            return 0;
-                        });
-                    }
+                            member.KeyState = KeyState.PendingDeletion;
+                            member.DeletionDate = DateTime.UtcNow.AddDays(member.PendingDeletionWindowInDays ?? 30);
+                        }
+                        return 0;
+                    });
                 }
                 catch (KmsException e) when (e.ErrorCode == KmsErrorCodes.KMSInternal)
                 {
                     // A member that cannot be written keeps naming this region; its next DescribeKey shows it, nothing breaks.
                 }
-            }
-        }
+            });
 
         /// <summary>Applies a change to every member of the set (this region's first), each under its own lock in turn.</summary>
         private void ForEachMember(KeyRecord key, Action<KeyRecord> change, string skip = null)
         {
             Update(key.KeyId, member => { change(member); return 0; });
-            foreach (string region in new[] { key.PrimaryRegion }.Concat(key.ReplicaRegions).Where(r => r != Region && r != skip).Distinct())
-                using (LocalKmsBackend there = In(region))
-                {
-                    if (there._store.TryReadKey(key.KeyId) == null) continue;
-                    there.Update(key.KeyId, member => { change(member); return 0; });
-                }
+            InOtherMembers(key.KeyId, new[] { key.PrimaryRegion }.Concat(key.ReplicaRegions).Where(r => r != skip),
+                there => there.Update(key.KeyId, member => { change(member); return 0; }));
         }
 
-        /// <summary>The materials of a key that its replicas share: every entry of its .key file but import wrapping keys. The caller zeroes them.</summary>
+        /// <summary>Runs <paramref name="act"/> with the backend of each other region of <paramref name="regions"/> that still has the key.</summary>
+        private void InOtherMembers(string keyId, IEnumerable<string> regions, Action<LocalKmsBackend> act)
+        {
+            foreach (string region in regions.Where(r => r != Region).Distinct())
+                using (LocalKmsBackend there = In(region))
+                    if (there._store.TryReadKey(keyId) != null) act(there); // else deleted there meanwhile: nothing to change
+        }
+
+        /// <summary>
+        /// The materials of a key that its replicas share: every entry of its .key file but import wrapping keys; none of
+        /// an imported key, whose replicas wait for the same material to be imported. The caller zeroes them.
+        /// </summary>
         private List<KeyValuePair<string, byte[]>> SharedMaterials(KeyRecord key)
         {
+            if (key.Origin == OriginType.EXTERNAL) return new List<KeyValuePair<string, byte[]>>();
             var wrapping = new HashSet<string>(key.ImportParameters.Select(p => p.TokenId), StringComparer.Ordinal);
             List<KeyValuePair<string, byte[]>> all = _store.ReadAllKeyMaterial(key.KeyId);
             foreach (var entry in all.Where(e => wrapping.Contains(e.Key))) SecureBytes.Clear(entry.Value);

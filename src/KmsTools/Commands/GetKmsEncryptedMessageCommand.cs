@@ -49,9 +49,9 @@ namespace KmsTools.Commands
             if (ParameterSetName == InputObjectSet)
             {
                 // Get-ChildItem's files bind here (an object needs no conversion, a path string would): read them as files.
-                if (InputObject is PSObject wrapped && wrapped.BaseObject is FileSystemInfo || InputObject is FileSystemInfo)
+                if (ParameterValues.Unwrap(InputObject) is FileSystemInfo file)
                 {
-                    ReadFiles(new[] { ((FileSystemInfo)(InputObject is PSObject o ? o.BaseObject : InputObject)).FullName }, literal: true);
+                    ReadFiles(new[] { file.FullName }, literal: true);
                     return;
                 }
                 _bytes = _bytes ?? new PipelineBytes(textIsBase64: true);

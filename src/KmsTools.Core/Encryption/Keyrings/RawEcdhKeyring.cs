@@ -69,11 +69,7 @@ namespace KmsTools.Encryption.Keyrings
             if (_privateKey != null && !_recipient.Parameters.G.Multiply(_privateKey.D).Normalize().Equals(_recipient.Q.Normalize()))
                 throw new KmsException(KmsErrorCodes.Validation, "The EC public key and private key are not one pair.", "PublicKey");
             _compressedRecipient = _recipient.Q.GetEncoded(true);
-            KeyName = RawRsaKeyring.DefaultName(publicKeyInfo);
         }
-
-        /// <summary>The hex SHA-256 of the pair's SubjectPublicKeyInfo: how messages and -Verbose name the pair (the EDK names it by its point).</summary>
-        public string KeyName { get; }
 
         /// <summary>Names the pair by its compressed point, as <see cref="DescribeProviderInfo"/> names an encrypted data key's recipient.</summary>
         public string Description => $"EC key pair ({MessageFormat.Utf8Strict.GetString(_curveName)}) recipient {Hex.ToLower(_compressedRecipient)}";
@@ -139,7 +135,7 @@ namespace KmsTools.Encryption.Keyrings
                     continue; // another recipient's, or not this keyring version's: not ours to try
                 byte[] dataKey = Unwrap(suite, encryptionContext, key.Ciphertext, recipient, sender, out string failure);
                 if (dataKey != null) return dataKey;
-                failures.Add($"{ProviderId} {KeyName}: {failure}");
+                failures.Add($"{Description}: {failure}");
             }
             return null;
         }
