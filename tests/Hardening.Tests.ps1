@@ -105,6 +105,32 @@ try { New-KmsKey -CliInputJson 'file://$fifo' -ErrorAction Stop; 'no error' } ca
         (Invoke-KmsEncrypt -KeyId $Key.KeyId -PlaintextString ok -EncryptionContext @{ k = $emoji } | Invoke-KmsDecrypt).PlaintextLength | Should -Be 2
     }
 
+    It '#13 a context that takes more than 65535 bytes serialized is refused by every cmdlet that takes one; 65535 works' {
+        # 2 bytes of count, 2 + 1 for the key 'k', 2 + n for the value: n = 65528 fills the bound exactly.
+        $full = @{ k = 'v' * 65528 }
+        $over = @{ k = 'v' * 65529 }
+        $blob = Invoke-KmsEncrypt -KeyId $Key.KeyId -PlaintextString 'fits' -EncryptionContext $full
+        ($blob | Invoke-KmsDecrypt -EncryptionContext $full -AsString) | Should -BeExactly 'fits'
+        $before = Get-StoreSnapshot
+        $failures = @(
+            Get-Failure { Invoke-KmsEncrypt -KeyId $Key.KeyId -PlaintextString 'x' -EncryptionContext $over -ErrorAction Stop }
+            Get-Failure { Invoke-KmsDecrypt -CiphertextBlob $blob.CiphertextBlob -EncryptionContext $over -ErrorAction Stop }
+            Get-Failure { New-KmsDataKey -KeyId $Key.KeyId -KeySpec AES_256 -EncryptionContext $over -ErrorAction Stop }
+            Get-Failure { New-KmsDataKeyPairWithoutPlaintext -KeyId $Key.KeyId -KeyPairSpec ECC_NIST_P256 -EncryptionContext $over -ErrorAction Stop }
+            Get-Failure { 'x' | Protect-KmsData -KeyId $Key.KeyId -EncryptionContext $over -ErrorAction Stop }
+        )
+        foreach ($failure in $failures) {
+            $failure.FullyQualifiedErrorId | Should -BeLike 'ValidationException,*'
+            $failure.Exception.Message | Should -Match 'takes 65536 bytes serialized; at most 65535 are accepted'
+            $failure.Exception.Message.Length | Should -BeLessThan 600
+        }
+        Get-StoreSnapshot | Should -Be $before
+        # The message format's own bound counts the signing key's entry it adds: the full context fits an unsigned message.
+        $message = 'x' | Protect-KmsData -KeyId $Key.KeyId -EncryptionContext $full -Algorithm ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY
+        ($message | Unprotect-KmsData -AsString) | Should -BeExactly 'x'
+        (Get-Failure { 'x' | Protect-KmsData -KeyId $Key.KeyId -EncryptionContext $full -ErrorAction Stop }).Exception.Message | Should -Match 'bytes serialized; at most 65535'
+    }
+
     It '#14 a string to -Plaintext is refused, whatever it looks like, and nothing is encrypted' {
         foreach ($word in 'password', 'c2VjcmV0', 'secret words!') {
             $failure = Get-Failure { Invoke-KmsEncrypt -KeyId $Key.KeyId -Plaintext $word -ErrorAction Stop }

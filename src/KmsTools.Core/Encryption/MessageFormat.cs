@@ -59,14 +59,13 @@ namespace KmsTools.Encryption
             stream.Write(bytes, 0, bytes.Length);
         }
 
-        /// <summary>The context's serialization; throws when a key, a value or the whole exceeds what uint16 lengths can say.</summary>
+        /// <summary>The context's serialization, sorted by the UTF-8 of the keys; refused when it does not fit the header.</summary>
         public static byte[] SerializeContext(IDictionary<string, string> context)
         {
             if (context == null || context.Count == 0) return new byte[0];
-            if (context.Count > ushort.MaxValue)
-                throw new KmsException(KmsErrorCodes.Validation, $"The encryption context has {context.Count} pairs; a message holds at most {ushort.MaxValue}.", "EncryptionContext");
+            Validation.EncryptionContext("EncryptionContext", context);
             var pairs = context
-                .Select(p => new KeyValuePair<byte[], byte[]>(Encode(p.Key, "key"), Encode(p.Value ?? string.Empty, "value of '" + p.Key + "'")))
+                .Select(p => new KeyValuePair<byte[], byte[]>(Utf8Strict.GetBytes(p.Key), Utf8Strict.GetBytes(p.Value ?? string.Empty)))
                 .OrderBy(p => p.Key, ByteOrder.Instance)
                 .ToList();
             using (var stream = new MemoryStream())
@@ -77,19 +76,8 @@ namespace KmsTools.Encryption
                     WriteField(stream, pair.Key);
                     WriteField(stream, pair.Value);
                 }
-                if (stream.Length > ushort.MaxValue)
-                    throw new KmsException(KmsErrorCodes.Validation,
-                        $"The encryption context takes {stream.Length} bytes serialized; a message header holds at most {ushort.MaxValue}.", "EncryptionContext");
                 return stream.ToArray();
             }
-        }
-
-        private static byte[] Encode(string text, string what)
-        {
-            byte[] bytes = Utf8Strict.GetBytes(text);
-            if (bytes.Length > ushort.MaxValue)
-                throw new KmsException(KmsErrorCodes.Validation, $"An encryption context {what} is {bytes.Length} bytes of UTF-8; at most {ushort.MaxValue} fit.", "EncryptionContext");
-            return bytes;
         }
 
         /// <summary>Unsigned lexicographic order of byte strings: the UTF-8 order the format sorts keys by (not UTF-16's).</summary>

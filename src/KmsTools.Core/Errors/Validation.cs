@@ -57,19 +57,33 @@ namespace KmsTools
         }
 
         /// <summary>
+        /// The most bytes an encryption context may take serialized (a 2-byte pair count, then each key and value as
+        /// a 2-byte length and its UTF-8). AWS KMS documents no bound of its own; this is the one AWS's Encryption SDK
+        /// puts on every context it sends to KMS (its message header says the length in 16 bits), so whatever an ESDK
+        /// client sends is taken, and a 20 MB context is refused before it is hashed.
+        /// </summary>
+        public const int MaxSerializedContextBytes = ushort.MaxValue;
+
+        /// <summary>
         /// An encryption context's keys and values must be well-formed UTF-16: a lone surrogate would be encoded as
-        /// U+FFFD, and two different contexts would then bind the same AAD and open each other's blobs.
+        /// U+FFFD, and two different contexts would then bind the same AAD and open each other's blobs. And the whole
+        /// must fit <see cref="MaxSerializedContextBytes"/>.
         /// </summary>
         public static void EncryptionContext(string member, IDictionary<string, string> context)
         {
             if (context == null) return;
+            long serialized = 2;
             foreach (var pair in context)
             {
                 if (!IsWellFormed(pair.Key))
                     throw new KmsException(KmsErrorCodes.Validation, $"The encryption context key at position {FirstLoneSurrogate(pair.Key)} of a {pair.Key.Length}-character key is a lone surrogate; keys and values must be well-formed Unicode text.", member);
                 if (pair.Value != null && !IsWellFormed(pair.Value))
-                    throw new KmsException(KmsErrorCodes.Validation, $"The encryption context value of the key '{pair.Key}' has a lone surrogate at position {FirstLoneSurrogate(pair.Value)}; keys and values must be well-formed Unicode text.", member);
+                    throw new KmsException(KmsErrorCodes.Validation, $"The encryption context value of the key '{Redaction.Shorten(pair.Key, 64)}' has a lone surrogate at position {FirstLoneSurrogate(pair.Value)}; keys and values must be well-formed Unicode text.", member);
+                serialized += 4 + System.Text.Encoding.UTF8.GetByteCount(pair.Key) + System.Text.Encoding.UTF8.GetByteCount(pair.Value ?? string.Empty);
             }
+            if (serialized > MaxSerializedContextBytes)
+                throw new KmsException(KmsErrorCodes.Validation,
+                    $"The encryption context ({context.Count} pairs) takes {serialized} bytes serialized; at most {MaxSerializedContextBytes} are accepted (2 bytes for the count, then 2 bytes and the UTF-8 of each key and value, as the AWS Encryption SDK serializes it). Keep large values out of the context: it is not secret, and it is meant to name the data, not to hold it.", member);
         }
 
         private static bool IsWellFormed(string text) => FirstLoneSurrogate(text) < 0;
