@@ -18,6 +18,7 @@ New-Item -ItemType Directory -Path $home_ -Force | Out-Null
 $env:KMSTOOLS_HOME = $home_
 $work = Join-Path $WorkFolder ("kmstools-esdk-" + [guid]::NewGuid().ToString('N'))
 New-Item -ItemType Directory -Path $work -Force | Out-Null
+New-Item -ItemType Directory -Path $Results -Force | Out-Null
 Import-Module $ModulePath
 $interop = Join-Path (Split-Path $ModulePath -Parent) 'out/interop'
 $env:AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1'

@@ -65,6 +65,54 @@ namespace KmsTools.Tests
             }
         }
 
+#if NET
+        [Fact]
+        public void OpenSslEvpGcmKeyedOnceAgreesWithAesGcmFrameAfterFrameAndRefusesEveryTamperedPart()
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                Assert.False(OpenSslAesGcm.Available);
+                return;
+            }
+            Assert.True(OpenSslAesGcm.Available, "libcrypto 3 is on this Linux machine; frames must not fall back to AesGcm's per-call key setup");
+            var random = new Random(7);
+            // AES-128 and AES-192 serve the version 1 suites. Lengths around the block and the batching sizes, empty
+            // AAD and text included; the same context reused, both ways interleaved.
+            foreach (int keyLength in new[] { 16, 24, 32 })
+            {
+                byte[] key = Key.Take(keyLength).ToArray();
+                using var platform = new System.Security.Cryptography.AesGcm(key, 16);
+                using var ours = new OpenSslAesGcm(key);
+                foreach (int length in new[] { 0, 1, 15, 16, 17, 255, 4096, 4097, 65536 })
+                foreach (int aadLength in new[] { 0, 1, 40 })
+                {
+                    byte[] iv = new byte[12], aad = new byte[aadLength], plain = new byte[length];
+                    random.NextBytes(iv); random.NextBytes(aad); random.NextBytes(plain);
+                    byte[] expected = new byte[length], expectedTag = new byte[16], actual = new byte[length], actualTag = new byte[16];
+                    platform.Encrypt(iv, plain, expected, expectedTag, aad);
+                    ours.Encrypt(iv, aad, plain, actual, actualTag);
+                    Assert.Equal(expected, actual);
+                    Assert.Equal(expectedTag, actualTag);
+                    var opened = new byte[length];
+                    Assert.True(ours.TryDecrypt(iv, aad, actual, actualTag, opened));
+                    Assert.Equal(plain, opened);
+                    byte[] badTag = (byte[])actualTag.Clone(); badTag[15] ^= 0x80;
+                    byte[] badIv = (byte[])iv.Clone(); badIv[0] ^= 1;
+                    Assert.False(ours.TryDecrypt(iv, aad, actual, badTag, opened));
+                    Assert.All(opened, b => Assert.Equal(0, b)); // nothing unauthenticated is left behind
+                    Assert.False(ours.TryDecrypt(badIv, aad, actual, actualTag, opened));
+                    if (length > 0)
+                    {
+                        byte[] badText = (byte[])actual.Clone(); badText[length / 2] ^= 4;
+                        Assert.False(ours.TryDecrypt(iv, aad, badText, actualTag, opened));
+                    }
+                    Assert.False(ours.TryDecrypt(iv, aad.Concat(new byte[] { 0 }).ToArray(), actual, actualTag, opened));
+                    Assert.True(ours.TryDecrypt(iv, aad, actual, actualTag, opened)); // a failure leaves the context usable
+                }
+            }
+        }
+#endif
+
         [Fact]
         public void ContextEncodingIsLengthPrefixedInOrdinalKeyOrder()
         {

@@ -10,14 +10,15 @@ using System.Security.Cryptography;
 namespace KmsTools.Encryption
 {
     /// <summary>
-    /// AES-GCM under one message's derived key, for the header tag and every frame: the platform's AesGcm (OpenSSL,
-    /// CNG) where it works, its key schedule made once per message rather than once per frame; BouncyCastle on .NET
-    /// Framework and where the platform has no GCM. The key is zeroed on Dispose.
+    /// AES-GCM under one message's derived key, for the header tag and every frame: OpenSSL's EVP interface keyed
+    /// once (<see cref="OpenSslAesGcm"/>) where it loads, else the platform's AesGcm (CNG, Apple), which sets the key
+    /// again on every frame; BouncyCastle on .NET Framework and where the platform has no GCM. The key is zeroed on Dispose.
     /// </summary>
     internal sealed class FrameCipher : IDisposable
     {
         private readonly byte[] _key;
 #if NET
+        private readonly OpenSslAesGcm _openSsl;
         private readonly AesGcm _platform;
 #endif
         private readonly GcmBlockCipher _managed;
@@ -27,6 +28,11 @@ namespace KmsTools.Encryption
         {
             _key = (byte[])key.Clone();
 #if NET
+            if (OpenSslAesGcm.Available)
+            {
+                _openSsl = new OpenSslAesGcm(_key);
+                return;
+            }
             if (AesGcmCipher.HasPlatform)
             {
                 _platform = new AesGcm(_key, AlgorithmSuite.TagLength);
@@ -41,6 +47,11 @@ namespace KmsTools.Encryption
         public void Encrypt(byte[] iv, byte[] aad, byte[] input, int inputOffset, int count, byte[] output, int outputOffset, byte[] tag, int tagOffset)
         {
 #if NET
+            if (_openSsl != null)
+            {
+                _openSsl.Encrypt(iv, aad, input.AsSpan(inputOffset, count), output.AsSpan(outputOffset, count), tag.AsSpan(tagOffset, AlgorithmSuite.TagLength));
+                return;
+            }
             if (_platform != null)
             {
                 _platform.Encrypt(iv, input.AsSpan(inputOffset, count), output.AsSpan(outputOffset, count), tag.AsSpan(tagOffset, AlgorithmSuite.TagLength), aad);
@@ -59,6 +70,8 @@ namespace KmsTools.Encryption
         public bool TryDecrypt(byte[] iv, byte[] aad, byte[] input, int inputOffset, int count, byte[] tag, int tagOffset, byte[] output, int outputOffset)
         {
 #if NET
+            if (_openSsl != null)
+                return _openSsl.TryDecrypt(iv, aad, input.AsSpan(inputOffset, count), tag.AsSpan(tagOffset, AlgorithmSuite.TagLength), output.AsSpan(outputOffset, count));
             if (_platform != null)
             {
                 try
@@ -97,6 +110,7 @@ namespace KmsTools.Encryption
         public void Dispose()
         {
 #if NET
+            _openSsl?.Dispose();
             _platform?.Dispose();
 #endif
             SecureBytes.Clear(_key);

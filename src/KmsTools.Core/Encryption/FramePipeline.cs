@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Runtime.ExceptionServices;
+using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -97,6 +99,33 @@ namespace KmsTools.Encryption
                 ExceptionDispatchInfo.Capture(e.InnerException).Throw();
             }
         }
+
+        /// <summary>
+        /// Writes one buffer while the signature's hash takes in another (or the same: both only read), on two cores:
+        /// the hash is the one stage of a signed message that cannot be split, so it must not wait for the writes too.
+        /// Returns only when both are done, whatever fails, as the caller reuses the buffers next.
+        /// </summary>
+        public static void WriteWhileHashing(Stream output, byte[] written, int writtenCount, IncrementalHash hash, byte[] hashed, int hashedCount)
+        {
+            if (hash == null || hashedCount < ParallelHashBytes || Environment.ProcessorCount < 2)
+            {
+                hash?.AppendData(hashed, 0, hashedCount);
+                output.Write(written, 0, writtenCount);
+                return;
+            }
+            Task hashing = Task.Run(() => hash.AppendData(hashed, 0, hashedCount));
+            try
+            {
+                output.Write(written, 0, writtenCount);
+            }
+            finally
+            {
+                Wait(hashing);
+            }
+        }
+
+        // Below this a task's start costs more than the overlap gains.
+        private const int ParallelHashBytes = 256 * 1024;
 
         /// <summary>Runs <paramref name="work"/> over [0, count) in one part per core, each part with state of its own (a cipher).</summary>
         public static void ForParts<TState>(int count, Func<TState> newState, Action<TState, int, int> work) where TState : IDisposable

@@ -252,9 +252,8 @@ namespace KmsTools.Encryption
 
             void Consume(Batch batch)
             {
-                hash?.AppendData(batch.Raw, 0, batch.RawLength);
                 int length = batch.Regular * frame + (batch.HasFinal ? batch.FinalLength : 0);
-                output.Write(batch.Plain, 0, length);
+                FramePipeline.WriteWhileHashing(output, batch.Plain, length, hash, batch.Raw, batch.RawLength);
                 total += length;
                 options.Progress?.Invoke(batch.Position);
             }

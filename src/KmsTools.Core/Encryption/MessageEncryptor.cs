@@ -200,7 +200,8 @@ namespace KmsTools.Encryption
 
             void Consume(Batch batch)
             {
-                written += Emit(output, hash, batch.Sealed, batch.SealedLength);
+                FramePipeline.WriteWhileHashing(output, batch.Sealed, batch.SealedLength, hash, batch.Sealed, batch.SealedLength);
+                written += batch.SealedLength;
                 consumed += batch.PlainLength;
                 options.Progress?.Invoke(consumed);
             }
