@@ -222,6 +222,9 @@ namespace KmsTools.Server.Tests
         public async Task StopAnswersTheRequestInProgressThenRefusesConnections()
         {
             string keyId = (string)JObject.Parse(Send(Request("CreateKey", "{}")).Body)["KeyMetadata"]["KeyId"];
+            // The client has CreateKey's answer a moment before the server counts that request done: had the next wait
+            // seen it, Stop would come while the slow request still sat in the listen backlog, and reset it.
+            Assert.True(SpinWait.SpinUntil(() => _server.ActiveRequests == 0, TimeSpan.FromSeconds(10)));
             Task<Response> slow = Task.Run(() => Send(Request("GenerateDataKeyPair", "{\"KeyId\":\"" + keyId + "\",\"KeyPairSpec\":\"RSA_4096\"}")));
             SpinWait.SpinUntil(() => _server.ActiveRequests == 1, TimeSpan.FromSeconds(10));
             Assert.Equal(1, _server.ActiveRequests);
