@@ -13,33 +13,50 @@ namespace KmsTools.Encryption
     /// <summary>
     /// Moves batches of frames through three stages at once, so that a file's reading, its AES-GCM and its writing
     /// (and the signature's hash, wherever it runs) overlap on the machine's cores: <c>produce</c> fills batches in
-    /// order on a task of its own, <c>transform</c> works on each batch on the thread pool (several batches at a time,
-    /// and within a batch on every core), <c>consume</c> takes them on the calling thread in their order. The batches
+    /// order on a thread of its own, <c>transform</c> works on each batch on the thread pool (a batch per lane at a
+    /// time; a message of one batch on every core), <c>consume</c> takes them on the calling thread in their order. The batches
     /// are a fixed pool, reused, so memory stays the same whatever the input's size. The first failure of any stage
     /// stops the others, and nothing is returned (or thrown) while a batch is still in use.
     /// </summary>
     internal static class FramePipeline
     {
+        /// <summary>
+        /// How many batches to transform at once: one per core, but one core fewer when the message is signed, as the
+        /// signature's hash (on the consuming thread) is the one stage that cannot be split and must have a core of
+        /// its own: sharing two cores among three threads took a third off the hash's speed and so the message's.
+        /// </summary>
+        public static int TransformLanes(bool signed) => Math.Max(1, Environment.ProcessorCount - (signed ? 1 : 0));
+
         /// <param name="produce">Fills a batch; false when it was the last one (it may still hold data).</param>
-        public static void Run<TBatch>(IReadOnlyList<TBatch> pool, Func<TBatch, bool> produce, Action<TBatch> transform, Action<TBatch> consume, CancellationToken cancellation)
+        /// <param name="lanes">How many transforms may run at once (<see cref="TransformLanes"/>).</param>
+        public static void Run<TBatch>(IReadOnlyList<TBatch> pool, Func<TBatch, bool> produce, Action<TBatch> transform, Action<TBatch> consume, int lanes, CancellationToken cancellation)
             where TBatch : class
         {
+            var laneTails = new Task[Math.Max(1, lanes)];
+            for (int i = 0; i < laneTails.Length; i++) laneTails[i] = Task.CompletedTask;
             using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
             using (var free = new BlockingCollection<TBatch>(new ConcurrentQueue<TBatch>(pool)))
             using (var ready = new BlockingCollection<KeyValuePair<TBatch, Task>>(pool.Count))
             {
                 // The transform last started on each batch: at most one per batch, so this stays the pool's size.
                 var transforms = new ConcurrentDictionary<TBatch, Task>();
-                Task producer = Task.Run(() =>
+                // The producer blocks (on a free batch, on a read): on a thread of its own, not one of the pool's, which
+                // has a thread per core and must keep them all for the transforms (else half the cores idled).
+                Task producer = Task.Factory.StartNew(() =>
                 {
                     try
                     {
                         bool more = true;
+                        long produced = 0;
                         while (more)
                         {
                             TBatch batch = free.Take(stop.Token);
                             more = produce(batch);
-                            Task work = Task.Run(() => transform(batch), stop.Token);
+                            // Each lane takes its batches one after another, so that at most `lanes` transforms run
+                            // at once and a pool thread never waits for another.
+                            int lane = (int)(produced++ % laneTails.Length);
+                            Task work = laneTails[lane].ContinueWith(_ => transform(batch), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                            laneTails[lane] = work;
                             transforms[batch] = work;
                             ready.Add(new KeyValuePair<TBatch, Task>(batch, work), stop.Token);
                         }
@@ -48,7 +65,7 @@ namespace KmsTools.Encryption
                     {
                         ready.CompleteAdding();
                     }
-                }, stop.Token);
+                }, stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
                 Exception failure = null;
                 try
@@ -127,10 +144,15 @@ namespace KmsTools.Encryption
         // Below this a task's start costs more than the overlap gains.
         private const int ParallelHashBytes = 256 * 1024;
 
-        /// <summary>Runs <paramref name="work"/> over [0, count) in one part per core, each part with state of its own (a cipher).</summary>
-        public static void ForParts<TState>(int count, Func<TState> newState, Action<TState, int, int> work) where TState : IDisposable
+        /// <summary>
+        /// Runs <paramref name="work"/> over [0, count), with state of its own (a cipher) in each part: one part per core
+        /// when <paramref name="split"/> (a message of one batch, whose transform has the cores to itself), else one.
+        /// A batch split while other batches were in flight left a pool thread blocked on its other part while that
+        /// waited for a thread: 1.2 of 2 cores used.
+        /// </summary>
+        public static void ForParts<TState>(int count, bool split, Func<TState> newState, Action<TState, int, int> work) where TState : IDisposable
         {
-            int parts = Math.Max(1, Math.Min(Environment.ProcessorCount, count / 16));
+            int parts = split ? Math.Max(1, Math.Min(Environment.ProcessorCount, count / 16)) : 1;
             if (parts == 1)
             {
                 using (TState state = newState()) work(state, 0, count);

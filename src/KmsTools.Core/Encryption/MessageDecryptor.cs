@@ -227,7 +227,7 @@ namespace KmsTools.Encryption
             {
                 int frames = batch.Regular + (batch.HasFinal ? 1 : 0);
                 long firstFailure = long.MaxValue;
-                FramePipeline.ForParts(frames, () => new FrameCipher(key), (cipher, from, to) =>
+                FramePipeline.ForParts(frames, pool.Length == 1, () => new FrameCipher(key), (cipher, from, to) =>
                 {
                     var aad = new BodyAad(header.MessageId);
                     var nonce = new byte[iv];
@@ -260,7 +260,7 @@ namespace KmsTools.Encryption
 
             try
             {
-                FramePipeline.Run(pool, Produce, Transform, Consume, options.CancellationToken);
+                FramePipeline.Run(pool, Produce, Transform, Consume, FramePipeline.TransformLanes(hash != null), options.CancellationToken);
                 return total;
             }
             finally

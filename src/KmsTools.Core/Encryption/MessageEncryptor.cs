@@ -166,7 +166,7 @@ namespace KmsTools.Encryption
             void Transform(Batch batch)
             {
                 int regular = batch.Final ? Math.Max(0, (batch.PlainLength - 1) / frame) : batch.PlainLength / frame;
-                FramePipeline.ForParts(regular, () => new FrameCipher(key), (cipher, from, to) =>
+                FramePipeline.ForParts(regular, pool.Length == 1, () => new FrameCipher(key), (cipher, from, to) =>
                 {
                     var aad = new BodyAad(messageId);
                     for (int i = from; i < to; i++)
@@ -208,7 +208,7 @@ namespace KmsTools.Encryption
 
             try
             {
-                FramePipeline.Run(pool, Produce, Transform, Consume, options.CancellationToken);
+                FramePipeline.Run(pool, Produce, Transform, Consume, FramePipeline.TransformLanes(hash != null), options.CancellationToken);
                 plaintextLength = consumed;
                 return written;
             }
