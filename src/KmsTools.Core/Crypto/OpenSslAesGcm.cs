@@ -40,9 +40,7 @@ namespace KmsTools.Crypto
             fixed (byte* v = iv, a = aad, i = input, o = output, t = tag)
             {
                 int written;
-                Check(Api.CipherInit(ctx, IntPtr.Zero, IntPtr.Zero, null, v, 1), "EVP_CipherInit_ex");
-                if (aad.Length > 0) Check(Api.CipherUpdate(ctx, null, &written, a, aad.Length), "EVP_CipherUpdate (AAD)");
-                if (input.Length > 0) Check(Api.CipherUpdate(ctx, o, &written, i, input.Length), "EVP_CipherUpdate");
+                Process(ctx, 1, v, a, aad.Length, i, o, input.Length);
                 Check(Api.CipherFinal(ctx, o + input.Length, &written), "EVP_CipherFinal_ex");
                 Check(Api.Ctrl(ctx, CtrlGcmGetTag, TagLength, t), "EVP_CTRL_GCM_GET_TAG");
             }
@@ -56,9 +54,7 @@ namespace KmsTools.Crypto
             fixed (byte* v = iv, a = aad, i = input, o = output, t = tag)
             {
                 int written;
-                Check(Api.CipherInit(ctx, IntPtr.Zero, IntPtr.Zero, null, v, 0), "EVP_CipherInit_ex");
-                if (aad.Length > 0) Check(Api.CipherUpdate(ctx, null, &written, a, aad.Length), "EVP_CipherUpdate (AAD)");
-                if (input.Length > 0) Check(Api.CipherUpdate(ctx, o, &written, i, input.Length), "EVP_CipherUpdate");
+                Process(ctx, 0, v, a, aad.Length, i, o, input.Length);
                 Check(Api.Ctrl(ctx, CtrlGcmSetTag, TagLength, t), "EVP_CTRL_GCM_SET_TAG");
                 if (Api.CipherFinal(ctx, o + input.Length, &written) == 1) return true;
             }
@@ -66,6 +62,15 @@ namespace KmsTools.Crypto
             Api.ClearErrors();
             CryptographicOperations.ZeroMemory(output.Slice(0, input.Length));
             return false;
+        }
+
+        /// <summary>A frame's IV, its AAD, then its text, through a context keyed already.</summary>
+        private static void Process(IntPtr ctx, int encrypt, byte* iv, byte* aad, int aadLength, byte* input, byte* output, int length)
+        {
+            int written;
+            Check(Api.CipherInit(ctx, IntPtr.Zero, IntPtr.Zero, null, iv, encrypt), "EVP_CipherInit_ex");
+            if (aadLength > 0) Check(Api.CipherUpdate(ctx, null, &written, aad, aadLength), "EVP_CipherUpdate (AAD)");
+            if (length > 0) Check(Api.CipherUpdate(ctx, output, &written, input, length), "EVP_CipherUpdate");
         }
 
         private IntPtr Context(ref IntPtr slot, int encrypt)
