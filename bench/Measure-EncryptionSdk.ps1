@@ -10,7 +10,7 @@ param(
     [Parameter(Mandatory)] [string] $Results,
     # Where the 1 GiB file and its outputs go: the temp folder unless given (a tmpfs such as /dev/shm keeps the disk out of it).
     [string] $WorkFolder = [IO.Path]::GetTempPath(),
-    [int] $Rounds = 3
+    [int] $Rounds = 5
 )
 $ErrorActionPreference = 'Stop'
 $home_ = Join-Path ([IO.Path]::GetTempPath()) ("kmstools-bench-esdk-" + [guid]::NewGuid().ToString('N'))
