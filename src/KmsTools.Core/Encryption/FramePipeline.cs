@@ -22,8 +22,8 @@ namespace KmsTools.Encryption
     {
         /// <summary>
         /// How many batches to transform at once: one per core, but one core fewer when the message is signed, as the
-        /// signature's hash (on the consuming thread) is the one stage that cannot be split and must have a core of
-        /// its own: sharing two cores among three threads took a third off the hash's speed and so the message's.
+        /// signature's hash (<see cref="WriteWhileHashing"/>) is the one stage that cannot be split and must have a core
+        /// of its own: sharing two cores among three busy threads took a third off the hash's speed and so the message's.
         /// </summary>
         public static int TransformLanes(bool signed) => Math.Max(1, Environment.ProcessorCount - (signed ? 1 : 0));
 
@@ -55,7 +55,11 @@ namespace KmsTools.Encryption
                             // Each lane takes its batches one after another, so that at most `lanes` transforms run
                             // at once and a pool thread never waits for another.
                             int lane = (int)(produced++ % laneTails.Length);
-                            Task work = laneTails[lane].ContinueWith(_ => transform(batch), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                            // After a failure or a stop the batches still queued are skipped, not worked on for nothing.
+                            Task work = laneTails[lane].ContinueWith(_ =>
+                            {
+                                if (!stop.IsCancellationRequested) transform(batch);
+                            }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
                             laneTails[lane] = work;
                             transforms[batch] = work;
                             ready.Add(new KeyValuePair<TBatch, Task>(batch, work), stop.Token);
@@ -73,6 +77,8 @@ namespace KmsTools.Encryption
                     foreach (KeyValuePair<TBatch, Task> item in ready.GetConsumingEnumerable(stop.Token))
                     {
                         Wait(item.Value);
+                        // A stop may have skipped this batch's transform: it must never be consumed as if done.
+                        stop.Token.ThrowIfCancellationRequested();
                         consume(item.Key);
                         free.Add(item.Key);
                     }
