@@ -83,7 +83,7 @@ namespace KmsTools
             }
             if (serialized > MaxSerializedContextBytes)
                 throw new KmsException(KmsErrorCodes.Validation,
-                    $"The encryption context ({context.Count} pairs) takes {serialized} bytes serialized; at most {MaxSerializedContextBytes} are accepted (2 bytes for the count, then 2 bytes and the UTF-8 of each key and value, as the AWS Encryption SDK serializes it). Keep large values out of the context: it is not secret, and it is meant to name the data, not to hold it.", member);
+                    $"The encryption context ({context.Count} pair{(context.Count == 1 ? "" : "s")}) takes {serialized} bytes serialized; at most {MaxSerializedContextBytes} are accepted (2 bytes for the count, then 2 bytes and the UTF-8 of each key and value, as the AWS Encryption SDK serializes it). Keep large values out of the context: it is not secret, and it is meant to name the data, not to hold it.", member);
         }
 
         private static bool IsWellFormed(string text) => FirstLoneSurrogate(text) < 0;
