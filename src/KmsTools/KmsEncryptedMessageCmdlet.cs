@@ -135,18 +135,16 @@ namespace KmsTools.Commands
             }
         }
 
-        /// <summary>Adds a pipeline item to what one message is made from or read from; a bad item is its own error, and spoils the whole.</summary>
-        internal bool Gather(PipelineBytes into, object item)
+        /// <summary>Adds a pipeline item to what one message is made from or read from; a bad item is its own error, and spoils the whole (<see cref="PipelineBytes.Spoiled"/>).</summary>
+        internal void Gather(PipelineBytes into, object item)
         {
             try
             {
                 into.Add(item, "InputObject");
-                return true;
             }
             catch (KmsException e)
             {
                 WriteItemError(e, null, null);
-                return false;
             }
         }
     }

@@ -42,6 +42,8 @@ namespace KmsTools.Encryption
             {
                 signingKey = MessageSignature.NewSigningKey(suite, out string verificationKey);
                 context[MessageFormat.PublicKeyContextKey] = verificationKey;
+                // The signing key's entry counts in the header's limit too: checked before any keyring's work.
+                Validation.EncryptionContext("EncryptionContext", context);
             }
             using (var materials = new EncryptionMaterials(suite, context))
             {
@@ -110,14 +112,13 @@ namespace KmsTools.Encryption
                         $"The encryption context key '{pair.Key}' starts with '{MessageFormat.ReservedPrefix}', which the AWS Encryption SDK reserves for itself.", "EncryptionContext");
                 copy[pair.Key] = pair.Value ?? string.Empty;
             }
-            MessageFormat.SerializeContext(copy); // the limits of the header, checked before any KMS call
+            Validation.EncryptionContext("EncryptionContext", copy); // the user's own context, named as given
             return copy;
         }
 
         private static long Emit(Stream output, IncrementalHash hash, byte[] bytes, int count)
         {
-            hash?.AppendData(bytes, 0, count);
-            output.Write(bytes, 0, count);
+            FramePipeline.WriteWhileHashing(output, bytes, count, hash, bytes, count);
             return count;
         }
 
@@ -204,8 +205,7 @@ namespace KmsTools.Encryption
 
             void Consume(Batch batch)
             {
-                FramePipeline.WriteWhileHashing(output, batch.Sealed, batch.SealedLength, hash, batch.Sealed, batch.SealedLength);
-                written += batch.SealedLength;
+                written += Emit(output, hash, batch.Sealed, batch.SealedLength);
                 consumed += batch.PlainLength;
                 options.Progress?.Invoke(consumed);
             }

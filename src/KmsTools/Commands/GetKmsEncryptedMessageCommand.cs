@@ -13,7 +13,7 @@ namespace KmsTools.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "KmsEncryptedMessage", DefaultParameterSetName = PathSet)]
     [OutputType(typeof(KmsEncryptedMessage))]
-    public sealed class GetKmsEncryptedMessageCommand : PSCmdlet
+    public sealed class GetKmsEncryptedMessageCommand : PSCmdlet, IDisposable
     {
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";
@@ -38,7 +38,6 @@ namespace KmsTools.Commands
         public object InputObject { get; set; }
 
         private PipelineBytes _bytes;
-        private bool _bytesFailed;
 
         [Parameter]
         [ValidateRange(1, ushort.MaxValue)]
@@ -61,7 +60,6 @@ namespace KmsTools.Commands
                 }
                 catch (KmsException e)
                 {
-                    _bytesFailed = true;
                     WriteError(KmsErrorRecords.Create(e, InputObject));
                 }
                 return;
@@ -75,7 +73,7 @@ namespace KmsTools.Commands
             if (_bytes == null) return;
             try
             {
-                if (!_bytesFailed) WriteObject(KmsEncryptedMessage.From(MessageDecryptor.ReadHeader(_bytes.Open("InputObject"), MaxEncryptedDataKeys)));
+                if (!_bytes.Spoiled) WriteObject(KmsEncryptedMessage.From(MessageDecryptor.ReadHeader(_bytes.Open("InputObject"), MaxEncryptedDataKeys)));
             }
             catch (KmsException e)
             {
@@ -86,6 +84,13 @@ namespace KmsTools.Commands
                 _bytes.Dispose();
                 _bytes = null;
             }
+        }
+
+        /// <summary>A stopped pipeline never reaches EndProcessing: what was gathered is let go here.</summary>
+        public void Dispose()
+        {
+            _bytes?.Dispose();
+            _bytes = null;
         }
 
         private void ReadFiles(string[] paths, bool literal)

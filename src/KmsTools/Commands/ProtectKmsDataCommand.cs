@@ -16,7 +16,6 @@ namespace KmsTools.Commands
     public sealed class ProtectKmsDataCommand : KmsProtectCmdlet
     {
         private readonly PipelineBytes _input = new PipelineBytes(textIsBase64: false);
-        private bool _failed;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [AllowEmptyString]
@@ -26,14 +25,14 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            if (!Gather(_input, InputObject)) _failed = true;
+            Gather(_input, InputObject);
         }
 
         protected override void EndProcessing()
         {
             try
             {
-                if (_failed)
+                if (_input.Spoiled)
                 {
                     WriteItemError(new KmsException(KmsErrorCodes.Validation, "Part of the input could not be read, so no message was made: it would not hold all of the data.", "InputObject"), null, null);
                     return;

@@ -19,7 +19,6 @@ namespace KmsTools.Commands
     public sealed class UnprotectKmsDataCommand : KmsUnprotectCmdlet
     {
         private readonly PipelineBytes _input = new PipelineBytes(textIsBase64: true);
-        private bool _failed;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [AllowEmptyCollection]
@@ -35,7 +34,7 @@ namespace KmsTools.Commands
 
         protected override void ProcessRecord()
         {
-            if (!Gather(_input, InputObject)) _failed = true;
+            Gather(_input, InputObject);
         }
 
         protected override void EndProcessing()
@@ -43,7 +42,7 @@ namespace KmsTools.Commands
             byte[] plain = null;
             try
             {
-                if (_failed) return;
+                if (_input.Spoiled) return;
                 if (AsString && AsSecureString) throw new KmsException(KmsErrorCodes.Validation, "Give -AsString or -AsSecureString, not both.", "AsString");
                 _input.ReadAllIn("InputObject");
                 // A plaintext is shorter than its message, so this buffer never grows (and leaves no copy when it would).

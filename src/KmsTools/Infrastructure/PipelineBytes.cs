@@ -31,7 +31,24 @@ namespace KmsTools.Infrastructure
 
         private int _items;
 
+        /// <summary>Whether an item could not be added: what was gathered is then not all of the input, and must not be used.</summary>
+        public bool Spoiled { get; private set; }
+
+        /// <summary>Adds one pipeline item; when it throws, <see cref="Spoiled"/> says so from then on.</summary>
         public void Add(object item, string member)
+        {
+            try
+            {
+                AddItem(item, member);
+            }
+            catch
+            {
+                Spoiled = true;
+                throw;
+            }
+        }
+
+        private void AddItem(object item, string member)
         {
             object raw = item is PSObject wrapped ? wrapped.BaseObject : item;
             _items++;
